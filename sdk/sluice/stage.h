@@ -1,0 +1,176 @@
+/* sluice/stage.h — writing a stage plugin.
+ *
+ * A plugin is one module (.so) exporting one entry point, SLUICE_PLUGIN(),
+ * that returns a sluice_plugin_def: the ABI the plugin was built for and the
+ * table of its stages.  Each stage is an origin (makes batches), a processor
+ * (turns records into records on its output lanes) or a destination (writes
+ * records and says, per record, how it went).
+ *
+ * ABI: sluice_plugin_def and sluice_stage_def start with their own size and
+ * only ever grow at the end; the core reads a plugin's structs, and walks its
+ * stage array, with the sizes the plugin was compiled with.  A plugin built
+ * for another major ABI, or a newer minor than the running core, is refused
+ * at load with a message naming both versions.
+ *
+ * Threading contract
+ * ------------------
+ * - The module is loaded, and every stage's init and destroy are called, on
+ *   the main thread.
+ * - One stage instance (one init's state) is never called from two threads
+ *   at once.  The core may call it from different threads over time.
+ * - A multithreaded (push) origin gets one instance of every downstream stage
+ *   per runner thread, except stages flagged SLUICE_STAGE_SHARED (file
+ *   writers, the error stage): those have one instance whose produce /
+ *   process / write calls the core serializes.  The pool of runners is fixed
+ *   when the pipeline starts.
+ * - A stage never calls exit(), never installs signal handlers, and never
+ *   runs a library's global init (curl, OpenSSL, MariaDB): the core has done
+ *   it once before loading plugins.
+ * - Config (sluice_config) and compiled paths are immutable and may be read
+ *   from any thread; batches and records belong to the thread that was
+ *   handed them, for the duration of the callback.
+ */
+#ifndef SLUICE_STAGE_H
+#define SLUICE_STAGE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <sluice/abi.h>
+#include <sluice/config.h>
+#include <sluice/record.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum sluice_stage_kind {
+    SLUICE_ORIGIN = 1,
+    SLUICE_PROCESSOR = 2,
+    SLUICE_DESTINATION = 3
+} sluice_stage_kind;
+
+/* Stage flags. */
+#define SLUICE_STAGE_SHARED 0x1u /* one instance for all runners, calls serialized by the core */
+
+/* The core's side of one stage instance: its id, logging, failure messages,
+ * committed offsets.  Valid from init until destroy returns. */
+typedef struct sluice_stage_ctx sluice_stage_ctx;
+/* Where a processor sends its output records. */
+typedef struct sluice_emitter sluice_emitter;
+
+typedef struct sluice_stage_def {
+    size_t struct_size; /* sizeof(sluice_stage_def) */
+    const char *name;   /* "generator": the stage is known as "<plugin>:<name>" */
+    sluice_stage_kind kind;
+    const char *summary; /* one line for `sluice stages` */
+    const sluice_config_schema *config;
+    unsigned flags;
+
+    /* Multi-output processors only (NULL otherwise, for one output lane
+     * named by the stage id): writes up to `max` lane names, taken from the
+     * validated config and valid as long as it is, and returns how many
+     * there are (which may exceed max), or -1 with a message in err. */
+    int (*output_lanes)(const sluice_config *config, const char **names, size_t max, char *err, size_t errsize);
+
+    /* Creates an instance into *state.  SLUICE_OK, or SLUICE_ERROR after
+     * sluice_stage_fail(ctx, ...). */
+    int (*init)(sluice_stage_ctx *ctx, const sluice_config *config, void **state);
+    /* Releases the instance; called once for every successful init. */
+    void (*destroy)(void *state);
+
+    /* ORIGIN (poll): adds up to a batch of records to `out`, with
+     * sluice_record_new + sluice_batch_add, and their offset with
+     * sluice_batch_set_offset.  Returns SLUICE_OK, SLUICE_END when there is
+     * nothing more (records added in the same call still count), or
+     * SLUICE_ERROR. */
+    int (*produce)(void *state, sluice_batch *out);
+
+    /* PROCESSOR: for each record of `in`, changes it in place or makes new
+     * ones, and passes what goes on to sluice_emit(); a record not emitted
+     * is dropped; a bad one goes to sluice_emit_error().  SLUICE_OK, or
+     * SLUICE_ERROR to stop the pipeline. */
+    int (*process)(void *state, sluice_batch *in, sluice_emitter *out);
+
+    /* DESTINATION: writes the records of `in`.  Every record is done unless
+     * marked with sluice_batch_record_error() or sluice_batch_record_retry().
+     * SLUICE_ERROR fails the whole batch and stops the pipeline. */
+    int (*write)(void *state, sluice_batch *in);
+} sluice_stage_def;
+
+typedef struct sluice_plugin_def {
+    size_t struct_size; /* sizeof(sluice_plugin_def) */
+    unsigned abi_major; /* SLUICE_ABI_MAJOR when the plugin was built */
+    unsigned abi_minor; /* SLUICE_ABI_MINOR when the plugin was built */
+    const char *name;   /* must equal the module's file name without ".so" */
+    const char *version;
+    const char *summary;
+    const sluice_stage_def *stages;
+    size_t n_stages;
+} sluice_plugin_def;
+
+/* Start of a sluice_plugin_def initializer: size and ABI of this build. */
+#define SLUICE_PLUGIN_DEF_HEADER                                                                            \
+    .struct_size = sizeof(sluice_plugin_def), .abi_major = SLUICE_ABI_MAJOR, .abi_minor = SLUICE_ABI_MINOR
+
+/* The entry point's name, and the macro that defines it in a plugin:
+ *     static const sluice_plugin_def plugin = { SLUICE_PLUGIN_DEF_HEADER, ... };
+ *     SLUICE_PLUGIN(plugin)
+ */
+#define SLUICE_PLUGIN_ENTRY_SYMBOL "sluice_plugin_entry"
+typedef const sluice_plugin_def *(*sluice_plugin_entry_fn)(void);
+#define SLUICE_PLUGIN(def)                                                                                  \
+    SLUICE_EXPORT const sluice_plugin_def *sluice_plugin_entry(void);                                     \
+    SLUICE_EXPORT const sluice_plugin_def *sluice_plugin_entry(void) { return &(def); }
+
+/* ---- the stage context ------------------------------------------------- */
+
+/* The stage's id in the descriptor, and the pipeline's name. */
+SLUICE_API const char *sluice_stage_id(const sluice_stage_ctx *ctx);
+SLUICE_API const char *sluice_pipeline_name(const sluice_stage_ctx *ctx);
+
+/* Sets the message explaining the SLUICE_ERROR the stage is about to return
+ * (one line; the core prefixes the stage id). */
+SLUICE_API void sluice_stage_fail(sluice_stage_ctx *ctx, const char *fmt, ...) SLUICE_PRINTF(2, 3);
+
+typedef enum sluice_log_level {
+    SLUICE_LOG_ERROR = 0,
+    SLUICE_LOG_WARN = 1,
+    SLUICE_LOG_INFO = 2,
+    SLUICE_LOG_DEBUG = 3
+} sluice_log_level;
+
+/* Logs one line tagged with the stage id, when `level` passes --log-level.
+ * Thread-safe.  Never pass secrets. */
+SLUICE_API void sluice_log(const sluice_stage_ctx *ctx, sluice_log_level level, const char *fmt, ...)
+    SLUICE_PRINTF(3, 4);
+
+/* ORIGIN: the committed offset under `key` from the previous run, or NULL
+ * when there is none (first run, or offsets reset). */
+SLUICE_API const char *sluice_stage_offset(const sluice_stage_ctx *ctx, const char *key);
+
+/* ---- processors -------------------------------------------------------- */
+
+/* Sends `record` to output lane `lane` (0 for single-output stages; else the
+ * index in the output_lanes order).  A record goes to one lane only: to send
+ * it to two, emit a sluice_record_copy() to the second. */
+SLUICE_API void sluice_emit(sluice_emitter *out, size_t lane, sluice_record *record);
+/* Sends `record` to error handling with a code ("DEV_01") and a message
+ * (printf format), following the stage's on_record_error. */
+SLUICE_API void sluice_emit_error(sluice_emitter *out, sluice_record *record, const char *code, const char *fmt,
+                                  ...) SLUICE_PRINTF(4, 5);
+
+/* ---- destinations ------------------------------------------------------ */
+
+/* Marks record i of the batch given to write() as failed for good: it goes
+ * to error handling with this code and message. */
+SLUICE_API void sluice_batch_record_error(sluice_batch *in, size_t i, const char *code, const char *fmt, ...)
+    SLUICE_PRINTF(4, 5);
+/* Marks record i as not written yet: the core offers it again later. */
+SLUICE_API void sluice_batch_record_retry(sluice_batch *in, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
