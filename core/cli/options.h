@@ -1,1 +1,33 @@
-/* placeholder */
+/* core/cli/options.h — options shared by the commands.  Options may come
+ * before or after the descriptor path (GNU getopt permutes them). */
+#ifndef SLUICE_CORE_CLI_OPTIONS_H
+#define SLUICE_CORE_CLI_OPTIONS_H
+
+#include <stdint.h>
+
+/* Which options a command accepts. */
+#define OPT_PLUGIN_PATH 0x01u
+#define OPT_LOG_LEVEL 0x02u
+#define OPT_STATE_DIR 0x04u
+#define OPT_JSON 0x08u
+#define OPT_MAX_BATCHES 0x10u
+
+typedef struct cli_options {
+    const char *plugin_path;
+    const char *state_dir;
+    int json;
+    int help;
+    int64_t max_batches;
+    char **args; /* positional arguments */
+    int n_args;
+} cli_options;
+
+/* Parses argv (argv[0] is the command name).  Returns 0, or EXIT_INVALID
+ * after printing "sluice CMD: ..." and a pointer to --help on stderr.
+ * Applies --log-level at once. */
+int cli_parse(int argc, char **argv, unsigned accepted, cli_options *opts);
+
+/* Prints "sluice CMD: <message>" and the --help hint; returns EXIT_INVALID. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
