@@ -19,6 +19,7 @@ static const char help[] =
     "Options:\n"
     "  --json               the same as one JSON object\n"
     "  --plugin-path DIRS   colon-separated plugin directories, searched first\n"
+    "  --log-level LEVEL    error, warn, info (default) or debug\n"
     "  -h, --help           show this help\n";
 
 static void print_json(const loaded_plugin *p, const sluice_stage_def *s)

@@ -19,6 +19,7 @@ static const char help[] =
     "Options:\n"
     "  --json               one JSON array of {name, kind, summary, plugin, version}\n"
     "  --plugin-path DIRS   colon-separated plugin directories, searched first\n"
+    "  --log-level LEVEL    error, warn, info (default) or debug\n"
     "  -h, --help           show this help\n";
 
 static void report_skipped(const char *msg, void *arg)

@@ -4,8 +4,9 @@
  * DATETIME as RFC 3339 UTC ("2013-01-13T04:36:00Z", with .mmm or .uuuuuu
  * only when the fraction is not zero), BYTES as base64 (RFC 4648 §4), other
  * types as their natural JSON value.  Parsing maps JSON back to NULL, BOOL,
- * INT (integers that fit int64), DOUBLE (other numbers, keeping their text
- * so that "12.50" is written back as 12.50), STRING, LIST and MAP.
+ * INT (integers that fit int64), DECIMAL (larger integers), DOUBLE (other
+ * numbers), STRING, LIST and MAP; numbers keep their text, so that "12.50"
+ * is written back as 12.50.
  *
  * These functions are reentrant: any thread may call them on its own buffers
  * and batches.
