@@ -196,9 +196,12 @@ static void gather_input(runner *r, stage_run *s)
         lane_ref ref = s->ps->inputs[k];
         stage_run *from = &r->stages[ref.stage];
         sluice_batch *lane = from->lanes[ref.lane];
-        int last = ++from->served[ref.lane] == from->ps->readers[ref.lane];
+        if (++from->served[ref.lane] == from->ps->readers[ref.lane]) {
+            batch_append_records(s->input, lane->records, lane->count);
+            continue;
+        }
         for (size_t i = 0; i < lane->count; i++)
-            sluice_batch_add(s->input, last ? lane->records[i] : sluice_record_copy(s->input, lane->records[i]));
+            sluice_batch_add(s->input, sluice_record_copy(s->input, lane->records[i]));
     }
     s->n_in += s->input->count;
 }

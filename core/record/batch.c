@@ -55,9 +55,11 @@ SLUICE_API sluice_record *sluice_batch_record(const sluice_batch *batch, size_t 
     return i < batch->count ? batch->records[i] : NULL;
 }
 
-static void batch_grow(sluice_batch *b)
+static void batch_grow_to(sluice_batch *b, size_t need)
 {
     size_t cap = b->cap ? b->cap * 2 : BATCH_MIN_CAP;
+    while (cap < need)
+        cap *= 2;
     if (cap > SIZE_MAX / sizeof *b->records)
         batch_oom(SIZE_MAX);
     sluice_record **grown = realloc(b->records, cap * sizeof *grown);
@@ -70,8 +72,17 @@ static void batch_grow(sluice_batch *b)
 SLUICE_API void sluice_batch_add(sluice_batch *batch, sluice_record *record)
 {
     if (batch->count == batch->cap)
-        batch_grow(batch);
+        batch_grow_to(batch, batch->count + 1);
     batch->records[batch->count++] = record;
+}
+
+void batch_append_records(sluice_batch *dst, sluice_record *const *records, size_t n)
+{
+    if (dst->cap - dst->count < n)
+        batch_grow_to(dst, dst->count + n);
+    if (n)
+        memcpy(dst->records + dst->count, records, n * sizeof *records);
+    dst->count += n;
 }
 
 SLUICE_API void *sluice_batch_alloc(sluice_batch *batch, size_t size)

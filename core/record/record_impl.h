@@ -78,5 +78,7 @@ sluice_batch *batch_new(arena *a);
 void batch_free(sluice_batch *b);
 /* Empties the record list, outcomes and offsets (the arena is reset by its owner). */
 void batch_clear(sluice_batch *b);
+/* Appends n records at once (the runner moving a lane into a stage's input). */
+void batch_append_records(sluice_batch *dst, sluice_record *const *records, size_t n);
 
 #endif
