@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 
 #include "cli/cli.h"
+#include "cli/stage_json.h"
 #include "cli/options.h"
 #include "config/schema.h"
 #include "plugin/loader.h"
@@ -24,14 +25,7 @@ static const char help[] =
 
 static void print_json(const loaded_plugin *p, const sluice_stage_def *s)
 {
-    json_object *o = json_object_new_object();
-    char name[256];
-    snprintf(name, sizeof name, "%s:%s", p->name, s->name);
-    json_object_object_add(o, "name", json_object_new_string(name));
-    json_object_object_add(o, "kind", json_object_new_string(stage_kind_name(s->kind)));
-    json_object_object_add(o, "summary", json_object_new_string(s->summary ? s->summary : ""));
-    json_object_object_add(o, "plugin", json_object_new_string(p->name));
-    json_object_object_add(o, "version", json_object_new_string(p->info.version ? p->info.version : ""));
+    json_object *o = stage_summary_json(p, s);
     json_object_object_add(o, "path", json_object_new_string(p->path));
     json_object_object_add(o, "shared", json_object_new_boolean(!!(s->flags & SLUICE_STAGE_SHARED)));
     json_object_object_add(o, "lanes_from_config", json_object_new_boolean(s->output_lanes != NULL));

@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 
 #include "cli/cli.h"
+#include "cli/stage_json.h"
 #include "cli/options.h"
 #include "plugin/loader.h"
 
@@ -28,23 +29,26 @@ static void report_skipped(const char *msg, void *arg)
     fprintf(stderr, "sluice stages: skipped: %s\n", msg);
 }
 
+json_object *stage_summary_json(const loaded_plugin *p, const sluice_stage_def *s)
+{
+    json_object *o = json_object_new_object();
+    char name[256];
+    snprintf(name, sizeof name, "%s:%s", p->name, s->name);
+    json_object_object_add(o, "name", json_object_new_string(name));
+    json_object_object_add(o, "kind", json_object_new_string(stage_kind_name(s->kind)));
+    json_object_object_add(o, "summary", json_object_new_string(s->summary ? s->summary : ""));
+    json_object_object_add(o, "plugin", json_object_new_string(p->name));
+    json_object_object_add(o, "version", json_object_new_string(p->info.version ? p->info.version : ""));
+    return o;
+}
+
 static void print_json(const plugin_registry *reg)
 {
     json_object *list = json_object_new_array();
     for (size_t i = 0; i < plugin_registry_count(reg); i++) {
         const loaded_plugin *p = plugin_registry_at(reg, i);
-        for (size_t j = 0; j < p->info.n_stages; j++) {
-            const sluice_stage_def *s = &p->stages[j];
-            json_object *o = json_object_new_object();
-            char name[256];
-            snprintf(name, sizeof name, "%s:%s", p->name, s->name);
-            json_object_object_add(o, "name", json_object_new_string(name));
-            json_object_object_add(o, "kind", json_object_new_string(stage_kind_name(s->kind)));
-            json_object_object_add(o, "summary", json_object_new_string(s->summary ? s->summary : ""));
-            json_object_object_add(o, "plugin", json_object_new_string(p->name));
-            json_object_object_add(o, "version", json_object_new_string(p->info.version ? p->info.version : ""));
-            json_object_array_add(list, o);
-        }
+        for (size_t j = 0; j < p->info.n_stages; j++)
+            json_object_array_add(list, stage_summary_json(p, &p->stages[j]));
     }
     puts(json_object_to_json_string_ext(list, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(list);
