@@ -17,6 +17,7 @@ static const char usage[] =
     "\n"
     "Commands:\n"
     "  run PIPELINE.json         run a pipeline until its origin ends or a signal\n"
+    "  preview PIPELINE.json     one batch through every stage, each stage's output shown\n"
     "  validate PIPELINE.json    check a descriptor and its stages' configs\n"
     "  stages [--json]           list the stages of every installed plugin\n"
     "  describe PLUGIN:STAGE     show a stage's config keys\n"
@@ -36,6 +37,7 @@ typedef struct command {
 
 static const command commands[] = {
     {"run", cmd_run},
+    {"preview", cmd_preview},
     {"validate", cmd_validate},
     {"stages", cmd_stages},
     {"describe", cmd_describe},

@@ -18,5 +18,6 @@ int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_stages(int argc, char **argv);
 int cmd_describe(int argc, char **argv);
+int cmd_preview(int argc, char **argv);
 
 #endif

@@ -23,7 +23,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 int cli_parse(int argc, char **argv, unsigned accepted, cli_options *opts)
 {
-    enum { O_PLUGIN_PATH = 256, O_LOG_LEVEL, O_STATE_DIR, O_JSON, O_MAX_BATCHES };
+    enum { O_PLUGIN_PATH = 256, O_LOG_LEVEL, O_STATE_DIR, O_JSON, O_MAX_BATCHES, O_WRITE };
     const struct option all[] = {
         {"help", no_argument, NULL, 'h'},
         {"plugin-path", required_argument, NULL, O_PLUGIN_PATH},
@@ -31,8 +31,11 @@ int cli_parse(int argc, char **argv, unsigned accepted, cli_options *opts)
         {"state-dir", required_argument, NULL, O_STATE_DIR},
         {"json", no_argument, NULL, O_JSON},
         {"max-batches", required_argument, NULL, O_MAX_BATCHES},
+        {"records", required_argument, NULL, 'n'},
+        {"write", no_argument, NULL, O_WRITE},
     };
-    const unsigned flag_of[] = {0, OPT_PLUGIN_PATH, OPT_LOG_LEVEL, OPT_STATE_DIR, OPT_JSON, OPT_MAX_BATCHES};
+    const unsigned flag_of[] = {0, OPT_PLUGIN_PATH, OPT_LOG_LEVEL, OPT_STATE_DIR, OPT_JSON, OPT_MAX_BATCHES, OPT_RECORDS,
+                                OPT_WRITE};
     struct option longopts[sizeof all / sizeof all[0] + 1];
     size_t n = 0;
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -45,7 +48,8 @@ int cli_parse(int argc, char **argv, unsigned accepted, cli_options *opts)
     optind = 0; /* GNU: full reinitialisation, permuting */
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+    const char *shortopts = (accepted & OPT_RECORDS) ? ":hn:" : ":h";
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         switch (c) {
         case 'h':
             opts->help = 1;
@@ -74,6 +78,17 @@ int cli_parse(int argc, char **argv, unsigned accepted, cli_options *opts)
             opts->max_batches = v;
             break;
         }
+        case 'n': {
+            char *end;
+            long long v = strtoll(optarg, &end, 10);
+            if (*end || v < 1)
+                return cli_usage_error(cmd, "--records: expected a positive integer, got \"%s\"", optarg);
+            opts->records = v;
+            break;
+        }
+        case O_WRITE:
+            opts->write = 1;
+            break;
         case ':':
             return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
         default:

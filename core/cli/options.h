@@ -11,6 +11,8 @@
 #define OPT_STATE_DIR 0x04u
 #define OPT_JSON 0x08u
 #define OPT_MAX_BATCHES 0x10u
+#define OPT_RECORDS 0x20u /* -n, --records N */
+#define OPT_WRITE 0x40u   /* --write */
 
 typedef struct cli_options {
     const char *plugin_path;
@@ -18,6 +20,8 @@ typedef struct cli_options {
     int json;
     int help;
     int64_t max_batches;
+    int64_t records;          /* -n, --records: 0 when not given */
+    int write;                /* --write */
     char **args; /* positional arguments */
     int n_args;
 } cli_options;

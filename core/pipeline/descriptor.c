@@ -27,7 +27,7 @@ typedef struct loader {
     size_t errsize;
 } loader;
 
-static const char *const top_keys[] = {"pipeline", "description", "stages", "error_records", NULL};
+static const char *const top_keys[] = {"pipeline", "description", "stages", "error_records", "retry", NULL};
 static const char *const stage_keys[] = {"id",           "stage",         "inputs",          "config",
                                          "on_record_error", "preconditions", "required_fields", NULL};
 static const char *const error_stage_keys[] = {"stage", "config", NULL};
@@ -323,9 +323,13 @@ static int parse_top(loader *ld, descriptor *d)
                     "pipeline: \"%.64s\" is not a valid name: use letters, digits, '_' and '-', starting with a "
                     "letter or '_' (it names the state directory)",
                     d->pipeline);
-    json_object *v;
+    json_object *v = NULL;
     if (json_object_object_get_ex(d->root, "description", &v) && !json_object_is_type(v, json_type_string))
         return expected(ld, "", "description", "a string", v);
+    /* "retry" is checked by the graph against its schema (graph.c). */
+    if (json_object_object_get_ex(d->root, "retry", &v) && !json_object_is_type(v, json_type_object))
+        return expected(ld, "", "retry", "an object", v);
+    d->retry = v && json_object_is_type(v, json_type_object) ? v : NULL;
     return parse_stages(ld, d) != 0 || parse_error_stage(ld, d) != 0 ? -1 : 0;
 }
 

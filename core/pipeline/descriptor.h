@@ -34,6 +34,7 @@ typedef struct descriptor {
     descriptor_stage *stages;
     size_t n_stages;
     descriptor_stage *error_stage; /* "error_records", or NULL */
+    json_object *retry;     /* "retry" (borrowed from root), or NULL */
     json_object *root;      /* owned */
 } descriptor;
 

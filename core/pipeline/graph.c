@@ -33,6 +33,9 @@ static void stage_free(pipeline_stage *s)
     free(s->lanes);
     free(s->readers);
     free(s->inputs);
+    for (size_t i = 0; i < s->n_required; i++)
+        sluice_path_free(s->required[i]);
+    free(s->required);
 }
 
 void pipeline_free(pipeline *p)
@@ -48,6 +51,29 @@ void pipeline_free(pipeline *p)
     free(p->stages);
     free(p->order);
     free(p);
+}
+
+/* required_fields: paths compiled once, checked before the stage runs. */
+static int compile_required(pipeline_stage *s, const descriptor *d, char *err, size_t errsize)
+{
+    if (!s->desc->n_required_fields)
+        return 0;
+    if (s->def->kind == SLUICE_ORIGIN) {
+        fail(err, errsize, d, "%s.required_fields: an origin makes its records; required fields apply to the "
+             "stages that read them", s->desc->location);
+        return -1;
+    }
+    s->required = calloc(s->desc->n_required_fields, sizeof *s->required);
+    for (size_t i = 0; i < s->desc->n_required_fields; i++) {
+        char why[256];
+        s->required[i] = sluice_path_compile(s->desc->required_fields[i], why, sizeof why);
+        if (!s->required[i]) {
+            fail(err, errsize, d, "%s.required_fields[%zu]: %s", s->desc->location, i, why);
+            return -1;
+        }
+        s->n_required++;
+    }
+    return 0;
 }
 
 /* Finds the def, checks and converts the config. */
@@ -67,7 +93,7 @@ static int resolve_stage(pipeline_stage *s, const descriptor *d, plugin_registry
         fail(err, errsize, d, "%s", why);
         return -1;
     }
-    return 0;
+    return compile_required(s, d, err, errsize);
 }
 
 static void add_lane(pipeline_stage *s, const char *name)
@@ -289,6 +315,38 @@ static int build_error_stage(pipeline *p, plugin_registry *reg, char *err, size_
     return 0;
 }
 
+/* The descriptor's "retry" object, checked like a stage's config. */
+static const sluice_config_key retry_keys[] = {
+    {.struct_size = sizeof(sluice_config_key), .name = "attempts", .type = SLUICE_CONFIG_INT,
+     .flags = SLUICE_CONFIG_RANGE, .default_json = "5", .min = 1, .max = 1000,
+     .help = "times a record is offered to a destination before the pipeline stops without committing"},
+    {.struct_size = sizeof(sluice_config_key), .name = "backoff", .type = SLUICE_CONFIG_DURATION,
+     .default_json = "\"100ms\"", .help = "the first retry waits up to this long (full jitter); doubles each time"},
+    {.struct_size = sizeof(sluice_config_key), .name = "max_backoff", .type = SLUICE_CONFIG_DURATION,
+     .default_json = "\"5s\"", .help = "the longest wait between two offers"},
+};
+static const sluice_config_schema retry_schema = {sizeof(sluice_config_schema), retry_keys,
+                                                  sizeof retry_keys / sizeof retry_keys[0], NULL};
+
+static int read_retry(pipeline *p, char *err, size_t errsize)
+{
+    char why[1024];
+    sluice_config *c = config_build(&retry_schema, p->desc->retry, "retry", why, sizeof why);
+    if (!c) {
+        fail(err, errsize, p->desc, "%s", why);
+        return -1;
+    }
+    p->retry_attempts = (int)sluice_config_int(c, "attempts");
+    p->retry_base_ms = sluice_config_int(c, "backoff");
+    p->retry_max_ms = sluice_config_int(c, "max_backoff");
+    config_free(c);
+    if (p->retry_max_ms < p->retry_base_ms) {
+        fail(err, errsize, p->desc, "retry.max_backoff: shorter than retry.backoff");
+        return -1;
+    }
+    return 0;
+}
+
 pipeline *pipeline_build(const descriptor *desc, plugin_registry *reg, char *err, size_t errsize)
 {
     pipeline *p = calloc(1, sizeof *p);
@@ -303,7 +361,7 @@ pipeline *pipeline_build(const descriptor *desc, plugin_registry *reg, char *err
             goto fail;
     if (check_origin(p, err, errsize) != 0 || wire_inputs(p, err, errsize) != 0 ||
         check_lanes_read(p, err, errsize) != 0 || sort_stages(p, err, errsize) != 0 ||
-        build_error_stage(p, reg, err, errsize) != 0)
+        build_error_stage(p, reg, err, errsize) != 0 || read_retry(p, err, errsize) != 0)
         goto fail;
     return p;
 fail:

@@ -6,6 +6,7 @@
 #define SLUICE_CORE_GRAPH_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <sluice/stage.h>
 
@@ -27,6 +28,8 @@ typedef struct pipeline_stage {
     size_t *readers; /* per lane: how many stages read it */
     lane_ref *inputs; /* resolved "inputs" */
     size_t n_inputs;
+    sluice_path **required; /* compiled "required_fields" */
+    size_t n_required;
 } pipeline_stage;
 
 typedef struct pipeline {
@@ -36,6 +39,9 @@ typedef struct pipeline {
     size_t origin;          /* index of the origin */
     size_t *order;          /* topological order, origin first */
     pipeline_stage *error_stage; /* "error_records", or NULL */
+    /* "retry": how destinations' unfinished records are offered again. */
+    int retry_attempts;
+    int64_t retry_base_ms, retry_max_ms;
 } pipeline;
 
 /* Resolves stages, validates configs and wiring: one origin, inputs that

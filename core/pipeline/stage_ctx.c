@@ -3,9 +3,36 @@
 #include "pipeline/stage_ctx.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
+
+void offset_map_clear(offset_map *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        free(m->keys[i]);
+        free(m->values[i]);
+    }
+    free(m->keys);
+    free(m->values);
+    memset(m, 0, sizeof *m);
+}
+
+void offset_map_set(offset_map *m, const char *key, const char *value)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->keys[i], key) == 0) {
+            free(m->values[i]);
+            m->values[i] = strdup(value);
+            return;
+        }
+    m->keys = realloc(m->keys, (m->n + 1) * sizeof *m->keys);
+    m->values = realloc(m->values, (m->n + 1) * sizeof *m->values);
+    m->keys[m->n] = strdup(key);
+    m->values[m->n] = strdup(value);
+    m->n++;
+}
 
 void stage_ctx_init(sluice_stage_ctx *ctx, const char *stage_id, const char *pipeline_name,
                     const offset_map *offsets)
@@ -14,6 +41,7 @@ void stage_ctx_init(sluice_stage_ctx *ctx, const char *stage_id, const char *pip
     ctx->stage_id = stage_id;
     ctx->pipeline_name = pipeline_name;
     ctx->offsets = offsets;
+    ctx->runners = 1;
 }
 
 const char *stage_ctx_error(const sluice_stage_ctx *ctx)
@@ -51,4 +79,15 @@ SLUICE_API const char *sluice_stage_offset(const sluice_stage_ctx *ctx, const ch
         if (strcmp(ctx->offsets->keys[i], key) == 0)
             return ctx->offsets->values[i];
     return NULL;
+}
+
+/* The pool is fixed at start (DESIGN §4): only an origin's init may size it. */
+SLUICE_API void sluice_origin_set_runners(sluice_stage_ctx *ctx, size_t runners)
+{
+    if (runners < 1)
+        runners = 1;
+    if (runners > STAGE_MAX_RUNNERS)
+        runners = STAGE_MAX_RUNNERS;
+    ctx->runners = runners;
+    ctx->runners_set = true;
 }

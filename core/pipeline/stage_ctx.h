@@ -2,7 +2,12 @@
 #ifndef SLUICE_CORE_STAGE_CTX_H
 #define SLUICE_CORE_STAGE_CTX_H
 
+#include <stdbool.h>
+
 #include <sluice/stage.h>
+
+/* The most runners a push origin may ask for. */
+#define STAGE_MAX_RUNNERS 256
 
 /* Committed offsets, as the origin sees them at init. */
 typedef struct offset_map {
@@ -14,8 +19,14 @@ struct sluice_stage_ctx {
     const char *stage_id;
     const char *pipeline_name;
     const offset_map *offsets; /* origins: committed offsets, or NULL */
+    size_t runners;            /* origins: runners asked for at init (push) */
+    bool runners_set;          /* init called sluice_origin_set_runners */
     char error[1024];          /* set by sluice_stage_fail */
 };
+
+/* Sets key to value (both copied), replacing an older value. */
+void offset_map_set(offset_map *m, const char *key, const char *value);
+void offset_map_clear(offset_map *m);
 
 void stage_ctx_init(sluice_stage_ctx *ctx, const char *stage_id, const char *pipeline_name,
                     const offset_map *offsets);

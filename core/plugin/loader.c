@@ -3,6 +3,7 @@
 #include "plugin/loader.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <limits.h>
 #include <ltdl.h>
@@ -163,8 +164,10 @@ static int check_stage(const sluice_stage_def *s, size_t i, char *err, size_t er
     const char *missing = NULL;
     if (!s->init || !s->destroy)
         missing = "init/destroy";
-    else if (s->kind == SLUICE_ORIGIN && !s->produce)
-        missing = "produce";
+    else if (s->kind == SLUICE_ORIGIN && !s->produce && !s->start)
+        missing = "produce or start";
+    else if (s->kind == SLUICE_ORIGIN && s->start && !s->stop)
+        missing = "stop (a push origin with start needs it)";
     else if (s->kind == SLUICE_PROCESSOR && !s->process)
         missing = "process";
     else if (s->kind == SLUICE_DESTINATION && !s->write)
@@ -236,6 +239,22 @@ static int read_plugin_def(loaded_plugin *p, const sluice_plugin_def *def, char 
     return 0;
 }
 
+/* Why a module would not load.  libltdl reports the last loader's error
+ * ("file not found") even when the file is there and the dynamic linker
+ * refused it, so ask the dynamic linker itself for the reason (a missing
+ * library or symbol). */
+static const char *load_failure(const char *path)
+{
+    const char *ltdl_reason = lt_dlerror();
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (h) {
+        dlclose(h);
+        return ltdl_reason ? ltdl_reason : "unknown error";
+    }
+    const char *reason = dlerror();
+    return reason ? reason : ltdl_reason;
+}
+
 /* Opens the module at `path` as plugin `name`. */
 static loaded_plugin *open_module(const char *name, const char *path, char *err, size_t errsize)
 {
@@ -245,7 +264,7 @@ static loaded_plugin *open_module(const char *name, const char *path, char *err,
     lt_dlhandle handle = lt_dlopenadvise(path, advise);
     lt_dladvise_destroy(&advise);
     if (!handle) {
-        snprintf(err, errsize, "plugin %s (%s): cannot load: %s", name, path, lt_dlerror());
+        snprintf(err, errsize, "plugin %s (%s): cannot load: %s", name, path, load_failure(path));
         return NULL;
     }
     sluice_plugin_entry_fn entry = (sluice_plugin_entry_fn)(uintptr_t)lt_dlsym(handle, SLUICE_PLUGIN_ENTRY_SYMBOL);

@@ -19,6 +19,8 @@ extern const sluice_config_schema generator_schema;
 int generator_init(sluice_stage_ctx *ctx, const sluice_config *config, void **state);
 void generator_destroy(void *state);
 int generator_produce(void *state, sluice_batch *out);
+int generator_start(void *state, sluice_pusher *pusher);
+void generator_stop(void *state);
 
 /* ---- the taxi preset (taxi.c) ------------------------------------------ */
 

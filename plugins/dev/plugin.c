@@ -15,6 +15,8 @@ static const sluice_stage_def dev_stages[] = {
         .init = generator_init,
         .destroy = generator_destroy,
         .produce = generator_produce,
+        .start = generator_start,
+        .stop = generator_stop,
     },
     {
         .struct_size = sizeof(sluice_stage_def),

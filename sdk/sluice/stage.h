@@ -34,6 +34,7 @@
 #define SLUICE_STAGE_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <sluice/abi.h>
@@ -58,6 +59,8 @@ typedef enum sluice_stage_kind {
 typedef struct sluice_stage_ctx sluice_stage_ctx;
 /* Where a processor sends its output records. */
 typedef struct sluice_emitter sluice_emitter;
+/* How a push origin hands batches to the pipeline's runners. */
+typedef struct sluice_pusher sluice_pusher;
 
 typedef struct sluice_stage_def {
     size_t struct_size; /* sizeof(sluice_stage_def) */
@@ -96,6 +99,21 @@ typedef struct sluice_stage_def {
      * marked with sluice_batch_record_error() or sluice_batch_record_retry().
      * SLUICE_ERROR fails the whole batch and stops the pipeline. */
     int (*write)(void *state, sluice_batch *in);
+
+    /* ORIGIN (push): an origin that owns its threads, like a consumer with
+     * one thread per shard.  During init it says how many runners it wants
+     * (sluice_origin_set_runners); after every stage is initialized, start
+     * is called once on the main thread, starts the origin's threads, which
+     * fill and push batches through the pusher (see "push origins" below),
+     * and returns SLUICE_OK (SLUICE_ERROR only when it started no thread).
+     * The run ends when every runner is done.  An origin may have both
+     * produce and start: it is pushed when its init called
+     * sluice_origin_set_runners, polled otherwise. */
+    int (*start)(void *state, sluice_pusher *pusher);
+    /* Asks a push origin's threads to finish their batch in flight and call
+     * sluice_push_done: called on the main thread when a stop is requested
+     * or the pipeline failed.  Must not block long; destroy joins. */
+    void (*stop)(void *state);
 } sluice_stage_def;
 
 typedef struct sluice_plugin_def {
@@ -148,6 +166,31 @@ SLUICE_API void sluice_log(const sluice_stage_ctx *ctx, sluice_log_level level, 
 /* ORIGIN: the committed offset under `key` from the previous run, or NULL
  * when there is none (first run, or offsets reset). */
 SLUICE_API const char *sluice_stage_offset(const sluice_stage_ctx *ctx, const char *key);
+
+/* ---- push origins ------------------------------------------------------ */
+
+/* During init of a push origin: the number of runners it will push through
+ * (one per shard, per thread), 1 to 256, default 1.  Each runner has its own
+ * instance of every downstream stage, except shared ones. */
+SLUICE_API void sluice_origin_set_runners(sluice_stage_ctx *ctx, size_t runners);
+
+/* The empty batch of runner `runner` to fill, with sluice_record_new +
+ * sluice_batch_add and sluice_batch_set_offset.  Only one thread at a time
+ * may use a given runner; batches of different runners go on at once.
+ * NULL when the pipeline is stopping: the thread should call
+ * sluice_push_done and end. */
+SLUICE_API sluice_batch *sluice_push_begin(sluice_pusher *pusher, size_t runner);
+/* Runs the filled batch through the pipeline on the calling thread and
+ * returns when every destination and the error stage took it and its
+ * offsets are committed: SLUICE_OK.  SLUICE_ERROR when the pipeline failed
+ * or is stopping: the batch may not have been delivered, and will come
+ * again from the last committed offset on the next run. */
+SLUICE_API int sluice_push_commit(sluice_pusher *pusher, size_t runner, sluice_batch *batch);
+/* Runner `runner` has nothing more to push.  When every runner is done the
+ * run ends. */
+SLUICE_API void sluice_push_done(sluice_pusher *pusher, size_t runner);
+/* True once a stop was requested or the pipeline failed. */
+SLUICE_API bool sluice_push_stopping(const sluice_pusher *pusher);
 
 /* ---- processors -------------------------------------------------------- */
 

@@ -1,0 +1,297 @@
+/* core/pipeline/run.c — one run of a pipeline: stage instances, the runner
+ * pool, the poll loop or a push origin's threads, stopping, and the end.
+ * The batch flow itself is in runner.c; the locking rules in run_impl.h. */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "pipeline/run_impl.h"
+
+static volatile sig_atomic_t stop_requested;
+
+void runner_request_stop(void) { stop_requested = 1; }
+
+void run_options_default(run_options *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->stop_timeout_ms = 30000;
+}
+
+void run_fail(pipeline_run *run, const char *fmt, ...)
+{
+    char msg[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    pthread_mutex_lock(&run->lock);
+    if (!run->failed) {
+        run->failed = true;
+        snprintf(run->err, run->errsize, "%s", msg);
+    } else {
+        log_msg(SLUICE_LOG_ERROR, NULL, "%s", msg); /* the first failure is the one reported at the end */
+    }
+    atomic_store(&run->stopping, true);
+    pthread_cond_broadcast(&run->changed);
+    pthread_mutex_unlock(&run->lock);
+}
+
+static bool run_stopping(pipeline_run *run) { return stop_requested || atomic_load(&run->stopping); }
+
+/* ---- stage instances ---------------------------------------------------- */
+
+static bool stage_is_shared(const pipeline_stage *ps) { return (ps->def->flags & SLUICE_STAGE_SHARED) != 0; }
+
+/* An origin with only start pushes; one with both callbacks pushes when its
+ * init asked for runners, and is polled otherwise (sluice/stage.h). */
+static bool origin_pushes(const pipeline_stage *ps, const sluice_stage_ctx *ctx)
+{
+    return ps->def->start && (!ps->def->produce || ctx->runners_set);
+}
+
+static int instance_init(pipeline_run *run, stage_instance *inst, pipeline_stage *ps, const offset_map *offsets)
+{
+    stage_ctx_init(&inst->ctx, ps->desc->id, run->p->desc->pipeline, offsets);
+    if (ps->def->init(&inst->ctx, ps->config, &inst->state) != SLUICE_OK) {
+        run_fail(run, "stage %s (%s): init failed: %s", ps->desc->id, ps->desc->stage, stage_ctx_error(&inst->ctx));
+        return -1;
+    }
+    inst->inited = true;
+    return 0;
+}
+
+static void instance_destroy(stage_instance *inst, const pipeline_stage *ps)
+{
+    if (inst->inited)
+        ps->def->destroy(inst->state);
+    inst->inited = false;
+}
+
+/* The origin first: it says how many runners it wants.  Then, on the main
+ * thread in topological order, one instance of every other stage per
+ * runner, or one in all for shared stages and the error stage. */
+static int init_instances(pipeline_run *run)
+{
+    pipeline *p = run->p;
+    if (instance_init(run, &run->origin, &p->stages[p->origin], &run->committed) != 0)
+        return -1;
+    run->pushing = origin_pushes(&p->stages[p->origin], &run->origin.ctx);
+    run->n_runners = run->pushing ? run->origin.ctx.runners : 1;
+    run->runners = calloc(run->n_runners, sizeof *run->runners);
+    run->own = calloc(run->n_runners * p->n_stages, sizeof *run->own);
+    for (size_t i = 0; i <= p->n_stages; i++) {
+        run->shared[i].shared = true;
+        pthread_mutex_init(&run->shared[i].lock, NULL);
+    }
+    for (size_t ri = 0; ri < run->n_runners; ri++) {
+        runner *r = &run->runners[ri];
+        runner_setup(r, run, ri);
+        r->stages[p->origin].inst = &run->origin;
+        for (size_t k = 1; k < p->n_stages; k++) {
+            size_t si = p->order[k];
+            pipeline_stage *ps = &p->stages[si];
+            stage_instance *inst = stage_is_shared(ps) ? &run->shared[si] : &run->own[ri * p->n_stages + si];
+            if (!inst->inited && instance_init(run, inst, ps, NULL) != 0)
+                return -1;
+            r->stages[si].inst = inst;
+        }
+        if (p->error_stage) {
+            stage_instance *inst = &run->shared[p->n_stages];
+            if (!inst->inited && instance_init(run, inst, p->error_stage, NULL) != 0)
+                return -1;
+            r->error_stage.inst = inst;
+        }
+    }
+    return 0;
+}
+
+/* The origin first, which joins a push origin's threads; then the others
+ * in reverse topological order. */
+static void destroy_instances(pipeline_run *run)
+{
+    pipeline *p = run->p;
+    instance_destroy(&run->origin, &p->stages[p->origin]);
+    for (size_t ri = 0; ri < run->n_runners; ri++)
+        for (size_t k = p->n_stages; k-- > 1;) {
+            size_t si = p->order[k];
+            instance_destroy(&run->own[ri * p->n_stages + si], &p->stages[si]);
+        }
+    for (size_t k = p->n_stages; k-- > 1;)
+        instance_destroy(&run->shared[p->order[k]], &p->stages[p->order[k]]);
+    if (p->error_stage)
+        instance_destroy(&run->shared[p->n_stages], p->error_stage);
+}
+
+/* ---- poll origins: the main thread drives the one runner ------------------ */
+
+static void run_poll(pipeline_run *run)
+{
+    runner *r = &run->runners[0];
+    const pipeline_stage *ps = &run->p->stages[run->p->origin];
+    while (!run_stopping(run)) {
+        sluice_batch *batch = runner_begin(r);
+        stage_ctx_clear_error(&run->origin.ctx);
+        int rc = ps->def->produce(run->origin.state, batch);
+        if (rc != SLUICE_OK && rc != SLUICE_END) {
+            run_fail(run, "stage %s: %s", ps->desc->id, stage_ctx_error(&run->origin.ctx));
+            return;
+        }
+        if (runner_finish(r) != 0 || rc == SLUICE_END || run->opts->preview)
+            return;
+    }
+}
+
+/* ---- push origins: the origin's threads drive the runners ----------------- */
+
+static runner *pushed_runner(sluice_pusher *pusher, size_t index)
+{
+    pipeline_run *run = pusher->run;
+    if (index >= run->n_runners) {
+        run_fail(run, "stage %s: pushed to runner %zu of %zu", run->origin.ctx.stage_id, index, run->n_runners);
+        return NULL;
+    }
+    return &run->runners[index];
+}
+
+SLUICE_API sluice_batch *sluice_push_begin(sluice_pusher *pusher, size_t runner_index)
+{
+    runner *r = pushed_runner(pusher, runner_index);
+    if (!r || run_stopping(pusher->run))
+        return NULL;
+    return runner_begin(r);
+}
+
+SLUICE_API int sluice_push_commit(sluice_pusher *pusher, size_t runner_index, sluice_batch *batch)
+{
+    runner *r = pushed_runner(pusher, runner_index);
+    if (!r || batch != r->stages[pusher->run->p->origin].lanes[0])
+        return SLUICE_ERROR;
+    if (runner_finish(r) != 0)
+        return SLUICE_ERROR;
+    if (pusher->run->opts->preview)
+        atomic_store(&pusher->run->stopping, true); /* one batch */
+    return SLUICE_OK;
+}
+
+SLUICE_API void sluice_push_done(sluice_pusher *pusher, size_t runner_index)
+{
+    runner *r = pushed_runner(pusher, runner_index);
+    if (!r)
+        return;
+    pipeline_run *run = pusher->run;
+    pthread_mutex_lock(&run->lock);
+    if (!r->done) {
+        r->done = true;
+        run->n_done++;
+        pthread_cond_broadcast(&run->changed);
+    }
+    pthread_mutex_unlock(&run->lock);
+}
+
+SLUICE_API bool sluice_push_stopping(const sluice_pusher *pusher) { return run_stopping(pusher->run); }
+
+/* Waits for every runner to be done, asking the origin to stop once when a
+ * stop is requested or the run fails.  Signals only set a flag, so wake up
+ * now and then to look at it. */
+static void run_push(pipeline_run *run)
+{
+    const pipeline_stage *ps = &run->p->stages[run->p->origin];
+    stage_ctx_clear_error(&run->origin.ctx);
+    if (ps->def->start(run->origin.state, &run->pusher) != SLUICE_OK) {
+        run_fail(run, "stage %s: start failed: %s", ps->desc->id, stage_ctx_error(&run->origin.ctx));
+        return;
+    }
+    bool stop_sent = false;
+    pthread_mutex_lock(&run->lock);
+    while (run->n_done < run->n_runners) {
+        if (!stop_sent && run_stopping(run)) {
+            stop_sent = true;
+            pthread_mutex_unlock(&run->lock);
+            ps->def->stop(run->origin.state);
+            pthread_mutex_lock(&run->lock);
+            continue;
+        }
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_nsec += 100 * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&run->changed, &run->lock, &until);
+    }
+    pthread_mutex_unlock(&run->lock);
+}
+
+/* ---- the end ------------------------------------------------------------ */
+
+static void log_summary(const pipeline_run *run)
+{
+    const pipeline *p = run->p;
+    uint64_t batches = (uint64_t)atomic_load(&run->batches);
+    log_msg(SLUICE_LOG_INFO, NULL, "%llu batch(es) on %zu runner(s); per stage: in / out / errors",
+            (unsigned long long)batches, run->n_runners);
+    for (size_t k = 0; k < p->n_stages; k++) {
+        size_t si = p->order[k];
+        uint64_t in = 0, out = 0, errors = 0;
+        for (size_t ri = 0; run->runners && ri < run->n_runners; ri++) {
+            if (!run->runners[ri].stages)
+                continue; /* init failed before this runner was set up */
+            const stage_run *s = &run->runners[ri].stages[si];
+            in += s->n_in;
+            out += s->n_out;
+            errors += s->n_errors;
+        }
+        log_msg(SLUICE_LOG_INFO, NULL, "  %-20s %-20s %10llu %10llu %8llu", p->stages[si].desc->id,
+                p->stages[si].desc->stage, (unsigned long long)in, (unsigned long long)out,
+                (unsigned long long)errors);
+    }
+    if (run->n_error_records)
+        log_msg(SLUICE_LOG_WARN, NULL, "%llu error record(s) written to %s", (unsigned long long)run->n_error_records,
+                p->error_stage ? "the error stage" : run->opts->error_file);
+}
+
+int runner_run(pipeline *p, const run_options *opts, char *err, size_t errsize)
+{
+    pipeline_run run = {.p = p, .opts = opts, .err = err, .errsize = errsize, .error_fd = -1};
+    run.pusher.run = &run;
+    pthread_mutex_init(&run.lock, NULL);
+    pthread_cond_init(&run.changed, NULL);
+    pthread_mutex_init(&run.error_lock, NULL);
+    run.shared = calloc(p->n_stages + 1, sizeof *run.shared);
+    atomic_init(&run.stopping, false);
+    atomic_init(&run.batches, 0);
+
+    if (init_instances(&run) == 0) {
+        if (run.pushing)
+            run_push(&run);
+        else
+            run_poll(&run);
+    }
+    if (stop_requested && !run.failed)
+        log_msg(SLUICE_LOG_INFO, NULL, "stopped on request after the batches in flight");
+    destroy_instances(&run);
+    log_summary(&run);
+
+    if (run.error_fd >= 0)
+        close(run.error_fd);
+    for (size_t ri = 0; ri < run.n_runners; ri++)
+        runner_release(&run.runners[ri]);
+    for (size_t i = 0; i <= p->n_stages; i++)
+        if (run.shared[i].shared)
+            pthread_mutex_destroy(&run.shared[i].lock);
+    free(run.runners);
+    free(run.own);
+    free(run.shared);
+    offset_map_clear(&run.committed);
+    pthread_mutex_destroy(&run.lock);
+    pthread_cond_destroy(&run.changed);
+    pthread_mutex_destroy(&run.error_lock);
+    return run.failed ? 1 : 0;
+}

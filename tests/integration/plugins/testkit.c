@@ -1,0 +1,160 @@
+/* tests/integration/plugins/testkit.c — stages that misbehave on purpose,
+ * for testing the runner (not installed).
+ *
+ * testkit:flaky (destination) logs every write() call as one line
+ * "<instance> <seq> <seq> ...", and can ask for records to be retried,
+ * refuse records, fail the whole call, or be slow.  It also notices when
+ * one instance is called from two threads at once.
+ * testkit:reject (processor) sends records whose seq is a multiple of
+ * `every` to error handling and the others on. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sluice/sluice.h>
+
+#define KEY(n, t, ...) {.struct_size = sizeof(sluice_config_key), .name = (n), .type = (t), __VA_ARGS__}
+
+static const sluice_config_key flaky_keys[] = {
+    KEY("log", SLUICE_CONFIG_STRING, .flags = SLUICE_CONFIG_REQUIRED, .help = "file logging each write call"),
+    KEY("retry_every", SLUICE_CONFIG_INT, .default_json = "0", .help = "retry records whose seq is a multiple"),
+    KEY("retry_times", SLUICE_CONFIG_INT, .default_json = "1", .help = "how many offers of them to retry"),
+    KEY("retry_forever", SLUICE_CONFIG_INT, .default_json = "-1", .help = "this seq is always retried"),
+    KEY("error_every", SLUICE_CONFIG_INT, .default_json = "0", .help = "refuse records whose seq is a multiple"),
+    KEY("fail_at_call", SLUICE_CONFIG_INT, .default_json = "0", .help = "fail the whole n-th write call"),
+    KEY("slow_ms", SLUICE_CONFIG_INT, .default_json = "0", .help = "sleep in every write call"),
+};
+static const sluice_config_schema flaky_schema = {sizeof(sluice_config_schema), flaky_keys,
+                                                  sizeof flaky_keys / sizeof flaky_keys[0], NULL};
+
+#define MAX_TRACKED 65536
+
+typedef struct flaky {
+    sluice_stage_ctx *ctx;
+    FILE *log;
+    int64_t retry_every, retry_times, retry_forever, error_every, fail_at_call, slow_ms;
+    int64_t calls;
+    unsigned id;
+    atomic_int inside;
+    unsigned char offers[MAX_TRACKED]; /* offers seen per seq (seq < MAX_TRACKED) */
+} flaky;
+
+static atomic_uint instances;
+
+static int flaky_init(sluice_stage_ctx *ctx, const sluice_config *config, void **state)
+{
+    flaky *f = calloc(1, sizeof *f);
+    f->ctx = ctx;
+    f->log = fopen(sluice_config_string(config, "log"), "a");
+    if (!f->log) {
+        sluice_stage_fail(ctx, "cannot open %s", sluice_config_string(config, "log"));
+        free(f);
+        return SLUICE_ERROR;
+    }
+    f->retry_every = sluice_config_int(config, "retry_every");
+    f->retry_times = sluice_config_int(config, "retry_times");
+    f->retry_forever = sluice_config_int(config, "retry_forever");
+    f->error_every = sluice_config_int(config, "error_every");
+    f->fail_at_call = sluice_config_int(config, "fail_at_call");
+    f->slow_ms = sluice_config_int(config, "slow_ms");
+    f->id = atomic_fetch_add(&instances, 1);
+    *state = f;
+    return SLUICE_OK;
+}
+
+static void flaky_destroy(void *state)
+{
+    flaky *f = state;
+    fclose(f->log);
+    free(f);
+}
+
+static int64_t seq_of(const sluice_record *r)
+{
+    return sluice_field_get_int(sluice_map_get(sluice_record_root(r), "seq", 3));
+}
+
+static int flaky_write(void *state, sluice_batch *in)
+{
+    flaky *f = state;
+    if (atomic_fetch_add(&f->inside, 1) != 0) {
+        atomic_fetch_sub(&f->inside, 1);
+        sluice_stage_fail(f->ctx, "instance %u called from two threads at once", f->id);
+        return SLUICE_ERROR;
+    }
+    if (f->slow_ms) {
+        struct timespec ts = {f->slow_ms / 1000, (long)(f->slow_ms % 1000) * 1000000L};
+        while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+            ; /* a stop signal must not cut the batch short */
+    }
+    fprintf(f->log, "%u", f->id);
+    for (size_t i = 0; i < sluice_batch_count(in); i++) {
+        int64_t seq = seq_of(sluice_batch_record(in, i));
+        fprintf(f->log, " %" PRId64, seq);
+        unsigned offers = seq >= 0 && seq < MAX_TRACKED ? ++f->offers[seq] : 1;
+        if (seq == f->retry_forever || (f->retry_every && seq % f->retry_every == 0 && offers <= f->retry_times))
+            sluice_batch_record_retry(in, i);
+        else if (f->error_every && seq % f->error_every == 0)
+            sluice_batch_record_error(in, i, "TESTKIT_01", "seq %" PRId64 " refused", seq);
+    }
+    fputc('\n', f->log);
+    fflush(f->log);
+    int rc = SLUICE_OK;
+    if (++f->calls == f->fail_at_call) {
+        sluice_stage_fail(f->ctx, "failing call %" PRId64 " on purpose", f->calls);
+        rc = SLUICE_ERROR;
+    }
+    atomic_fetch_sub(&f->inside, 1);
+    return rc;
+}
+
+static const sluice_config_key reject_keys[] = {
+    KEY("every", SLUICE_CONFIG_INT, .default_json = "10", .help = "reject records whose seq is a multiple"),
+};
+static const sluice_config_schema reject_schema = {sizeof(sluice_config_schema), reject_keys, 1, NULL};
+
+static int reject_init(sluice_stage_ctx *ctx, const sluice_config *config, void **state)
+{
+    (void)ctx;
+    int64_t *every = malloc(sizeof *every);
+    *every = sluice_config_int(config, "every");
+    *state = every;
+    return SLUICE_OK;
+}
+
+static void reject_destroy(void *state) { free(state); }
+
+static int reject_process(void *state, sluice_batch *in, sluice_emitter *out)
+{
+    int64_t every = *(int64_t *)state;
+    for (size_t i = 0; i < sluice_batch_count(in); i++) {
+        sluice_record *r = sluice_batch_record(in, i);
+        int64_t seq = seq_of(r);
+        if (every && seq % every == 0)
+            sluice_emit_error(out, r, "TESTKIT_02", "seq %" PRId64 " rejected", seq);
+        else
+            sluice_emit(out, 0, r);
+    }
+    return SLUICE_OK;
+}
+
+static const sluice_stage_def stages[] = {
+    {.struct_size = sizeof(sluice_stage_def), .name = "flaky", .kind = SLUICE_DESTINATION,
+     .summary = "a destination that retries, refuses and fails on purpose", .config = &flaky_schema,
+     .init = flaky_init, .destroy = flaky_destroy, .write = flaky_write},
+    {.struct_size = sizeof(sluice_stage_def), .name = "reject", .kind = SLUICE_PROCESSOR,
+     .summary = "a processor that rejects every n-th record", .config = &reject_schema, .init = reject_init,
+     .destroy = reject_destroy, .process = reject_process},
+};
+
+static const sluice_plugin_def plugin = {
+    SLUICE_PLUGIN_DEF_HEADER, .name = "testkit", .version = "0", .summary = "runner test stages",
+    .stages = stages, .n_stages = sizeof stages / sizeof stages[0],
+};
+
+SLUICE_PLUGIN(plugin)
