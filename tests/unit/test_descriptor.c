@@ -376,9 +376,11 @@ static void test_top_level(void **state)
                  "with a letter or '_' (it names the state directory)");
     expect_error("{'pipeline': 'p', 'stage': []}",
                  "pipe.json: unknown key \"stage\" (did you mean \"stages\"?); known keys: pipeline, description, "
-                 "stages, error_records");
+                 "stages, error_records, retry");
     expect_error("{'pipeline': 'p', 'colour': 1}",
-                 "pipe.json: unknown key \"colour\"; known keys: pipeline, description, stages, error_records");
+                 "pipe.json: unknown key \"colour\"; known keys: pipeline, description, stages, error_records, "
+                 "retry");
+    expect_error("{'pipeline': 'p', 'retry': 3}", "pipe.json: retry: expected an object, got 3");
     expect_error("{'pipeline': 'p', 'description': ['x']}", "pipe.json: description: expected a string, got an array");
     expect_error("{'pipeline': 'p'}", "pipe.json: stages: required");
     expect_error("{'pipeline': 'p', 'stages': []}", "pipe.json: stages: expected a non-empty array, got an empty one");
