@@ -1,0 +1,88 @@
+/* core/expr/fn_time.c — the time: namespace (SDC "Time Functions"), in
+ * UTC.  Datetimes are Java Dates in SDC, which hold milliseconds:
+ * time:now() is truncated to the millisecond to match. */
+#include "config.h"
+
+#include <time.h>
+
+#include "expr/expr_impl.h"
+
+static int fn_now(const expr_call *call, expr_value *out)
+{
+    sluice_expr_ctx *ctx = call->ev->ctx;
+    int64_t us = ctx->fixed_now_us;
+    if (!ctx->has_fixed_now) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    }
+    out->type = EXPR_DATETIME;
+    out->u.i = us - ((us % 1000) + 1000) % 1000;
+    return 0;
+}
+
+static int fn_ms_to_datetime(const expr_call *call, expr_value *out)
+{
+    int64_t ms;
+    if (expr_arg_long(call, 0, &ms) != 0)
+        return -1;
+    if (__builtin_mul_overflow(ms, 1000, &out->u.i))
+        return expr_fail(call->ev, expr_arg_column(call, 0), "time:millisecondsToDateTime: %lld is out of range",
+                         (long long)ms);
+    out->type = EXPR_DATETIME;
+    return 0;
+}
+
+static int datetime_arg(const expr_call *call, size_t i, int64_t *us)
+{
+    const expr_value *v = &call->args[i];
+    if (v->type != EXPR_DATETIME)
+        return expr_fail(call->ev, expr_arg_column(call, i), "%s: expected a datetime, got %s",
+                         call->node->fn->name, expr_type_name(v->type));
+    *us = v->u.i;
+    return 0;
+}
+
+static int fn_datetime_to_ms(const expr_call *call, expr_value *out)
+{
+    int64_t us = 0;
+    if (datetime_arg(call, 0, &us) != 0)
+        return -1;
+    out->type = EXPR_LONG;
+    out->u.i = us / 1000 - (us % 1000 < 0); /* floor, as Date.getTime() */
+    return 0;
+}
+
+/* A literal pattern is checked with the expression. */
+static int compile_pattern(expr_compiling *c, const expr_node *call, const expr_node *const *args, const void **data,
+                           char *err, size_t errsize)
+{
+    (void)c;
+    (void)data;
+    const expr_value *lit = expr_literal_string(args[1]);
+    char why[128];
+    if (lit && expr_datefmt_check(lit->u.s.p, lit->u.s.len, why, sizeof why) != 0)
+        return expr_compile_error(err, errsize, args[1]->column, "%s: %s", call->fn->name, why);
+    return 0;
+}
+
+static int fn_extract_string(const expr_call *call, expr_value *out)
+{
+    int64_t us = 0;
+    const char *pattern, *s;
+    size_t len, slen;
+    if (datetime_arg(call, 0, &us) != 0 || expr_arg_string(call, 1, &pattern, &len) != 0)
+        return -1;
+    if (expr_datefmt_format(call->ev, us, pattern, len, &s, &slen) != 0)
+        return -1;
+    expr_set_string(out, s, slen);
+    return 0;
+}
+
+const expr_function expr_fn_time[] = {
+    {"time:now", 0, 0, fn_now, NULL},
+    {"time:millisecondsToDateTime", 1, 1, fn_ms_to_datetime, NULL},
+    {"time:dateTimeToMilliseconds", 1, 1, fn_datetime_to_ms, NULL},
+    {"time:extractStringFromDate", 2, 2, fn_extract_string, compile_pattern},
+    {NULL, 0, 0, NULL, NULL},
+};
