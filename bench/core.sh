@@ -29,10 +29,14 @@ JSON
 }
 
 # CPU time is noisy on shared machines: the best of three runs.
+# Every run starts from no offsets: a state directory of its own.
+fresh_state() { mktemp -d "$work/state.XXXXXX"; }
+
 run_timed() { # descriptor -> "cpu_seconds max_rss_kib"
     local i out
     for i in 1 2 3; do
-        out=$( { /usr/bin/time -f '%U %S %M' "$sluice" run "$1" --state-dir "$work/state" --log-level error >/dev/null; } 2>&1 | tail -n 1)
+        out=$( { /usr/bin/time -f '%U %S %M' "$sluice" run "$1" --state-dir "$(fresh_state)" --log-level error \
+            --no-progress >/dev/null; } 2>&1 | tail -n 1)
         awk '{ printf "%.3f %d\n", $1 + $2, $3 }' <<<"$out"
     done | sort -n | head -n 1
 }
@@ -42,7 +46,7 @@ instructions() { # descriptor -> count
     local out="$work/cg.out"
     # The wrapper script execs the libtool wrapper: follow children.
     valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$out.%p" \
-        "$sluice" run "$1" --state-dir "$work/state" --log-level error >/dev/null 2>"$work/cg.log"
+        "$sluice" run "$1" --state-dir "$(fresh_state)" --log-level error --no-progress >/dev/null 2>"$work/cg.log"
     local total=0 f
     for f in "$out".*; do
         local n

@@ -66,8 +66,8 @@ trap on_exit EXIT
 # ---- packages ---------------------------------------------------------------
 
 build_packages=(autoconf automake libtool libltdl-dev pkg-config gcc make
-	libjson-c-dev libcurl4-openssl-dev libssl-dev libpq-dev libmariadb-dev
-	libcmocka-dev valgrind)
+	libjson-c-dev libpcre2-dev libcurl4-openssl-dev libssl-dev libpq-dev libmariadb-dev
+	libcmocka-dev valgrind clang)
 # Servers and tools the integration tests run (tests/integration/lib.sh):
 # openssl makes their TLS certificates; util-linux's setpriv runs servers
 # as an unprivileged user.
@@ -253,6 +253,17 @@ if configure_and_build build-asan --enable-sanitizers "${plugin_flags[@]}"; then
 		UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
 		run_check build-asan TESTS='$(UNIT_TESTS)'
 fi
+
+# The fuzz targets, a few seconds each (tests/fuzz/run.sh builds them with
+# clang's libFuzzer, ASan and UBSan): one result per run.
+step "fuzz targets (5 s each)"
+fuzz_rc=0
+bash "$srcdir/tests/fuzz/run.sh" 5 || fuzz_rc=$?
+case $fuzz_rc in
+0) passed=$((passed + 1)) ;;
+77) skipped=$((skipped + 1)) ;;
+*) problem "tests/fuzz/run.sh: a fuzz target failed (exit status $fuzz_rc)" ;;
+esac
 
 print_summary
 ((failed == 0 && passed > 0))

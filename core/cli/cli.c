@@ -21,6 +21,8 @@ static const char usage[] =
     "  validate PIPELINE.json    check a descriptor and its stages' configs\n"
     "  stages [--json]           list the stages of every installed plugin\n"
     "  describe PLUGIN:STAGE     show a stage's config keys\n"
+    "  offsets show|reset PIPELINE.json\n"
+    "                            show or forget a pipeline's committed offsets\n"
     "  help [COMMAND]            show help for a command\n"
     "\n"
     "Options:\n"
@@ -41,6 +43,7 @@ static const command commands[] = {
     {"validate", cmd_validate},
     {"stages", cmd_stages},
     {"describe", cmd_describe},
+    {"offsets", cmd_offsets},
 };
 
 static const command *find_command(const char *name)

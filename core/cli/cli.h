@@ -19,5 +19,6 @@ int cmd_validate(int argc, char **argv);
 int cmd_stages(int argc, char **argv);
 int cmd_describe(int argc, char **argv);
 int cmd_preview(int argc, char **argv);
+int cmd_offsets(int argc, char **argv);
 
 #endif

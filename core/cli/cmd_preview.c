@@ -1,7 +1,6 @@
 /* core/cli/cmd_preview.c — `sluice preview PIPELINE.json`: one batch
  * through every stage, each stage's output shown; destinations run only
  * with --write; offsets are never committed (DESIGN §5). */
-#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,9 +11,9 @@
 #include "cli/cli.h"
 #include "cli/load_pipeline.h"
 #include "cli/options.h"
+#include "cli/run_state.h"
 #include "log.h"
 #include "pipeline/runner.h"
-#include "pipeline/state_dir.h"
 
 static const char help[] =
     "Usage: sluice preview PIPELINE.json [-n N] [--write] [--json] [OPTIONS]\n"
@@ -142,20 +141,19 @@ int cmd_preview(int argc, char **argv)
         return rc;
 
     char err[2048];
-    char state_dir[PATH_MAX], error_file[PATH_MAX + 16];
-    if (state_dir_resolve(opts.state_dir, lp.desc->pipeline, state_dir, sizeof state_dir, err, sizeof err) != 0) {
-        log_msg(SLUICE_LOG_ERROR, NULL, "%s", err);
+    run_state rs;
+    if (run_state_open(&rs, lp.pipeline, opts.state_dir) != 0) {
         loaded_pipeline_free(&lp);
         return EXIT_RUNTIME;
     }
-    snprintf(error_file, sizeof error_file, "%s/errors.jsonl", state_dir);
 
     printer pr = {.json = opts.json, .stages = sluice_buf_new(), .errors = sluice_buf_new()};
     pthread_mutex_init(&pr.lock, NULL);
     preview_hooks hooks = {.stage_output = on_stage_output, .stage_errors = on_errors, .arg = &pr};
     run_options ro;
     run_options_default(&ro);
-    ro.error_file = error_file;
+    ro.error_file = rs.error_file;
+    ro.offsets = rs.offsets; /* read for where the origin resumes; a preview never commits */
     ro.preview = &hooks;
     ro.preview_records = opts.records ? (size_t)opts.records : 10;
     ro.preview_write = opts.write;
@@ -168,6 +166,7 @@ int cmd_preview(int argc, char **argv)
     sluice_buf_free(pr.stages);
     sluice_buf_free(pr.errors);
     pthread_mutex_destroy(&pr.lock);
+    run_state_close(&rs);
     loaded_pipeline_free(&lp);
     if (fflush(stdout) != 0)
         return EXIT_RUNTIME;

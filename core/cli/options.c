@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "config/schema.h"
 #include "log.h"
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
@@ -23,7 +24,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 int cli_parse(int argc, char **argv, unsigned accepted, cli_options *opts)
 {
-    enum { O_PLUGIN_PATH = 256, O_LOG_LEVEL, O_STATE_DIR, O_JSON, O_MAX_BATCHES, O_WRITE };
+    enum { O_PLUGIN_PATH = 256, O_LOG_LEVEL, O_STATE_DIR, O_JSON, O_MAX_BATCHES, O_METRICS_FILE, O_NO_PROGRESS, O_WRITE, O_STOP_TIMEOUT };
     const struct option all[] = {
         {"help", no_argument, NULL, 'h'},
         {"plugin-path", required_argument, NULL, O_PLUGIN_PATH},
@@ -31,11 +32,14 @@ int cli_parse(int argc, char **argv, unsigned accepted, cli_options *opts)
         {"state-dir", required_argument, NULL, O_STATE_DIR},
         {"json", no_argument, NULL, O_JSON},
         {"max-batches", required_argument, NULL, O_MAX_BATCHES},
+        {"metrics-file", required_argument, NULL, O_METRICS_FILE},
+        {"no-progress", no_argument, NULL, O_NO_PROGRESS},
         {"records", required_argument, NULL, 'n'},
         {"write", no_argument, NULL, O_WRITE},
+        {"stop-timeout", required_argument, NULL, O_STOP_TIMEOUT},
     };
-    const unsigned flag_of[] = {0, OPT_PLUGIN_PATH, OPT_LOG_LEVEL, OPT_STATE_DIR, OPT_JSON, OPT_MAX_BATCHES, OPT_RECORDS,
-                                OPT_WRITE};
+    const unsigned flag_of[] = {0, OPT_PLUGIN_PATH, OPT_LOG_LEVEL, OPT_STATE_DIR, OPT_JSON, OPT_MAX_BATCHES,
+                                OPT_METRICS, OPT_METRICS, OPT_RECORDS, OPT_WRITE, OPT_STOP_TIMEOUT};
     struct option longopts[sizeof all / sizeof all[0] + 1];
     size_t n = 0;
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -78,6 +82,14 @@ int cli_parse(int argc, char **argv, unsigned accepted, cli_options *opts)
             opts->max_batches = v;
             break;
         }
+        case O_METRICS_FILE:
+            if (!*optarg)
+                return cli_usage_error(cmd, "--metrics-file: expected a path");
+            opts->metrics_file = optarg;
+            break;
+        case O_NO_PROGRESS:
+            opts->no_progress = 1;
+            break;
         case 'n': {
             char *end;
             long long v = strtoll(optarg, &end, 10);
@@ -89,6 +101,14 @@ int cli_parse(int argc, char **argv, unsigned accepted, cli_options *opts)
         case O_WRITE:
             opts->write = 1;
             break;
+        case O_STOP_TIMEOUT: {
+            long long ms;
+            if (config_parse_duration(optarg, &ms) != 0 || ms < 1)
+                return cli_usage_error(cmd, "--stop-timeout: expected a duration such as 30s or 500ms, got \"%s\"",
+                                       optarg);
+            opts->stop_timeout_ms = ms;
+            break;
+        }
         case ':':
             return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
         default:

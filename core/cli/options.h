@@ -13,6 +13,8 @@
 #define OPT_MAX_BATCHES 0x10u
 #define OPT_RECORDS 0x20u /* -n, --records N */
 #define OPT_WRITE 0x40u   /* --write */
+#define OPT_STOP_TIMEOUT 0x80u /* --stop-timeout DURATION */
+#define OPT_METRICS 0x1000u /* --metrics-file PATH, --no-progress */
 
 typedef struct cli_options {
     const char *plugin_path;
@@ -20,8 +22,11 @@ typedef struct cli_options {
     int json;
     int help;
     int64_t max_batches;
+    const char *metrics_file; /* --metrics-file: NULL for none */
+    int no_progress;          /* --no-progress: no progress line even on a TTY */
     int64_t records;          /* -n, --records: 0 when not given */
     int write;                /* --write */
+    int64_t stop_timeout_ms;  /* --stop-timeout: 0 when not given */
     char **args; /* positional arguments */
     int n_args;
 } cli_options;

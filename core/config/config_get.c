@@ -131,3 +131,15 @@ SLUICE_API const char *sluice_config_location(const sluice_config *config)
 {
     return config && config->location ? config->location : "";
 }
+
+SLUICE_API const sluice_expr *sluice_config_expression(const sluice_config *config, const char *key)
+{
+    const config_value *v = find(config, key);
+    return v && v->type == SLUICE_CONFIG_EXPRESSION ? v->expr : NULL;
+}
+
+SLUICE_API const sluice_expr *sluice_config_list_expression(const sluice_config *config, const char *key, size_t i)
+{
+    const config_value *item = list_item(config, key, i);
+    return item && item->type == SLUICE_CONFIG_EXPRESSION ? item->expr : NULL;
+}

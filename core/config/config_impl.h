@@ -18,6 +18,7 @@
 #include <json-c/json.h>
 #include <sluice/abi.h>
 #include <sluice/config.h>
+#include <sluice/expr.h>
 
 typedef struct config_value config_value;
 
@@ -34,6 +35,7 @@ typedef struct config_map {
 
 struct config_value {
     sluice_config_type type;
+    sluice_expr *expr; /* EXPRESSION: compiled from u.s when the config is built */
     union {
         char *s;           /* STRING, ENUM, EXPRESSION, SECRET */
         int64_t i;         /* INT, DURATION (ms), SIZE (bytes) */

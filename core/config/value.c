@@ -15,6 +15,7 @@
 
 #include "config/config_impl.h"
 #include "config/schema.h"
+#include "expr/expr.h"
 #include "pipeline/strict_json.h"
 
 /* Integral doubles up to 2^53 convert exactly. */
@@ -157,6 +158,14 @@ static int convert_string(const sluice_config_key *key, json_object *json, const
     if (key->type == SLUICE_CONFIG_SECRET)
         return config_secret_resolve(json_object_get_string(json), location, &out->u.s, err, errsize);
     out->u.s = dup_or_die(json_object_get_string(json));
+    if (key->type == SLUICE_CONFIG_EXPRESSION) {
+        /* Compiled here, at validation: `sluice validate` reports a syntax
+         * error with the location and the column inside the value. */
+        char why[512];
+        out->expr = expr_compile(out->u.s, why, sizeof why);
+        if (!out->expr)
+            return config_fail(err, errsize, location, "%s", why);
+    }
     return 0;
 }
 
@@ -267,7 +276,7 @@ int config_value_convert(const sluice_config_key *key, json_object *json, const 
     out->type = key->type;
     switch (key->type) {
     case SLUICE_CONFIG_STRING:
-    case SLUICE_CONFIG_EXPRESSION: /* raw text until expressions are compiled */
+    case SLUICE_CONFIG_EXPRESSION: /* the text, and its compiled form */
     case SLUICE_CONFIG_SECRET: return convert_string(key, json, location, out, err, errsize);
     case SLUICE_CONFIG_INT: return convert_int(key, json, location, out, err, errsize);
     case SLUICE_CONFIG_DOUBLE: return convert_double(key, json, location, out, err, errsize);
@@ -287,12 +296,12 @@ int config_value_convert(const sluice_config_key *key, json_object *json, const 
 void config_value_clear(config_value *v)
 {
     switch (v->type) {
+    case SLUICE_CONFIG_EXPRESSION: expr_free(v->expr); free(v->u.s); break;
     case SLUICE_CONFIG_SECRET:
         if (v->u.s)
             explicit_bzero(v->u.s, strlen(v->u.s)); /* do not leave it in freed memory */
         /* fall through */
     case SLUICE_CONFIG_STRING:
-    case SLUICE_CONFIG_EXPRESSION:
     case SLUICE_CONFIG_ENUM: free(v->u.s); break;
     case SLUICE_CONFIG_OBJECT: config_free(v->u.obj); break;
     case SLUICE_CONFIG_LIST:

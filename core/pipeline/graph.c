@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "config/schema.h"
+#include "expr/expr.h"
 
 #define MAX_LANES 256
 
@@ -36,6 +37,9 @@ static void stage_free(pipeline_stage *s)
     for (size_t i = 0; i < s->n_required; i++)
         sluice_path_free(s->required[i]);
     free(s->required);
+    for (size_t i = 0; i < s->n_preconditions; i++)
+        expr_free(s->preconditions[i]);
+    free(s->preconditions);
 }
 
 void pipeline_free(pipeline *p)
@@ -76,6 +80,30 @@ static int compile_required(pipeline_stage *s, const descriptor *d, char *err, s
     return 0;
 }
 
+/* preconditions: expressions compiled once, evaluated before the stage
+ * sees a record; a syntax error is located like any config error. */
+static int compile_preconditions(pipeline_stage *s, const descriptor *d, char *err, size_t errsize)
+{
+    if (!s->desc->n_preconditions)
+        return 0;
+    if (s->def->kind == SLUICE_ORIGIN) {
+        fail(err, errsize, d, "%s.preconditions: an origin makes its records; preconditions apply to the "
+             "stages that read them", s->desc->location);
+        return -1;
+    }
+    s->preconditions = calloc(s->desc->n_preconditions, sizeof *s->preconditions);
+    for (size_t i = 0; i < s->desc->n_preconditions; i++) {
+        char why[512];
+        s->preconditions[i] = expr_compile(s->desc->preconditions[i], why, sizeof why);
+        if (!s->preconditions[i]) {
+            fail(err, errsize, d, "%s.preconditions[%zu]: %s", s->desc->location, i, why);
+            return -1;
+        }
+        s->n_preconditions++;
+    }
+    return 0;
+}
+
 /* Finds the def, checks and converts the config. */
 static int resolve_stage(pipeline_stage *s, const descriptor *d, plugin_registry *reg, char *err, size_t errsize)
 {
@@ -93,7 +121,7 @@ static int resolve_stage(pipeline_stage *s, const descriptor *d, plugin_registry
         fail(err, errsize, d, "%s", why);
         return -1;
     }
-    return compile_required(s, d, err, errsize);
+    return compile_required(s, d, err, errsize) != 0 ? -1 : compile_preconditions(s, d, err, errsize);
 }
 
 static void add_lane(pipeline_stage *s, const char *name)

@@ -30,6 +30,8 @@ typedef struct pipeline_stage {
     size_t n_inputs;
     sluice_path **required; /* compiled "required_fields" */
     size_t n_required;
+    struct sluice_expr **preconditions; /* compiled "preconditions" */
+    size_t n_preconditions;
 } pipeline_stage;
 
 typedef struct pipeline {

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "pipeline/offset_map.h"
+#include "pipeline/offset_store.h"
 #include "pipeline/run_impl.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -203,7 +205,17 @@ static void run_push(pipeline_run *run)
 {
     const pipeline_stage *ps = &run->p->stages[run->p->origin];
     stage_ctx_clear_error(&run->origin.ctx);
-    if (ps->def->start(run->origin.state, &run->pusher) != SLUICE_OK) {
+    /* Signals are handled by one thread, the main one (DESIGN §5): the
+     * origin's threads inherit a mask that blocks them. */
+    sigset_t stop_signals, before;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    sigaddset(&stop_signals, SIGALRM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, &before);
+    int started = ps->def->start(run->origin.state, &run->pusher);
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
+    if (started != SLUICE_OK) {
         run_fail(run, "stage %s: start failed: %s", ps->desc->id, stage_ctx_error(&run->origin.ctx));
         return;
     }
@@ -268,7 +280,9 @@ int runner_run(pipeline *p, const run_options *opts, char *err, size_t errsize)
     atomic_init(&run.stopping, false);
     atomic_init(&run.batches, 0);
 
-    if (init_instances(&run) == 0) {
+    if (opts->offsets && offset_store_snapshot(opts->offsets, &run.committed) != 0)
+        run_fail(&run, "offsets: out of memory");
+    else if (init_instances(&run) == 0) {
         if (run.pushing)
             run_push(&run);
         else
@@ -277,7 +291,8 @@ int runner_run(pipeline *p, const run_options *opts, char *err, size_t errsize)
     if (stop_requested && !run.failed)
         log_msg(SLUICE_LOG_INFO, NULL, "stopped on request after the batches in flight");
     destroy_instances(&run);
-    log_summary(&run);
+    if (!opts->metrics)
+        log_summary(&run);
 
     if (run.error_fd >= 0)
         close(run.error_fd);
@@ -289,7 +304,7 @@ int runner_run(pipeline *p, const run_options *opts, char *err, size_t errsize)
     free(run.runners);
     free(run.own);
     free(run.shared);
-    offset_map_clear(&run.committed);
+    offset_map_free(&run.committed);
     pthread_mutex_destroy(&run.lock);
     pthread_cond_destroy(&run.changed);
     pthread_mutex_destroy(&run.error_lock);

@@ -9,8 +9,9 @@
  * - A stage instance is either a runner's own or shared (flagged
  *   SLUICE_STAGE_SHARED, or the error stage): calls into a shared one hold
  *   its lock, so one instance is never called from two threads at once.
- * - pipeline_run.lock guards the failure message, the done count and the
- *   committed offsets; it is never held while calling a stage.
+ * - pipeline_run.lock guards the failure message and the done count; it is
+ *   never held while calling a stage.  Offsets are committed through the
+ *   offset store, which has its own locks.
  * - `stopping` is atomic: set by a failure, a stop request or max_batches,
  *   read by every runner between batches.
  */
@@ -21,6 +22,8 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <sluice/expr.h>
 
 #include "pipeline/emitter.h"
 #include "pipeline/runner.h"
@@ -60,7 +63,9 @@ typedef struct runner {
     error_list errors;
     sluice_batch *error_batch;
     uint64_t n_batches;
+    uint64_t batch_started_ns; /* metrics: when runner_begin handed out the batch */
     unsigned backoff_seed; /* rand_r state: per runner, no shared PRNG */
+    sluice_expr_ctx *expr_ctx; /* preconditions' scratch: per runner */
     bool done;             /* push: sluice_push_done was called */
 } runner;
 
@@ -81,7 +86,7 @@ struct pipeline_run {
 
     pthread_mutex_t lock;
     pthread_cond_t changed; /* a runner is done, or the run failed */
-    offset_map committed;
+    offset_map committed; /* as the run started: what the origin resumes from */
     size_t n_done;
     bool failed;
     char *err;

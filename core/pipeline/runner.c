@@ -14,7 +14,9 @@
 
 #include <sluice/format.h>
 
+#include "expr/expr.h"
 #include "log.h"
+#include "pipeline/offset_store.h"
 #include "pipeline/run_impl.h"
 
 #define BATCH_ARENA_CHUNK (1u << 20)
@@ -59,6 +61,7 @@ void runner_setup(runner *r, pipeline_run *run, size_t index)
     r->arena = arena_new(BATCH_ARENA_CHUNK);
     r->error_batch = batch_new(r->arena);
     r->backoff_seed = (unsigned)time(NULL) ^ (unsigned)(index * 2654435761u);
+    r->expr_ctx = expr_ctx_new(p->desc->pipeline);
     r->stages = calloc(p->n_stages, sizeof *r->stages);
     for (size_t i = 0; i < p->n_stages; i++)
         stage_run_setup(r, &r->stages[i], &p->stages[i], i);
@@ -76,6 +79,7 @@ void runner_release(runner *r)
     free(r->stages);
     batch_free(r->error_batch);
     error_list_free(&r->errors);
+    sluice_expr_ctx_free(r->expr_ctx);
     arena_free(r->arena);
 }
 
@@ -83,6 +87,7 @@ void runner_release(runner *r)
 
 sluice_batch *runner_begin(runner *r)
 {
+    r->batch_started_ns = metrics_now_ns();
     arena_reset(r->arena);
     r->errors.n = 0;
     batch_clear(r->error_batch);
@@ -139,6 +144,41 @@ static void check_required_fields(runner *r, stage_run *s)
         snprintf(msg, sizeof msg, "required field %s is missing", sluice_path_text(missing));
         error_list_add(&r->errors, rec, s->index, "SLUICE_REQUIRED_FIELD",
                        sluice_batch_strndup(in, msg, strlen(msg)));
+        s->n_errors++;
+    }
+    in->count = kept;
+}
+
+/* Records failing a precondition (or whose evaluation fails) go to error
+ * handling before the stage sees them, naming the expression (SDC's
+ * "Preconditions", error CONTAINER_0051). */
+static void check_preconditions(runner *r, stage_run *s)
+{
+    const pipeline_stage *ps = s->ps;
+    if (!ps->n_preconditions)
+        return;
+    sluice_batch *in = s->input;
+    size_t kept = 0;
+    for (size_t i = 0; i < in->count; i++) {
+        sluice_record *rec = in->records[i];
+        const char *why = NULL;
+        char msg[1024];
+        for (size_t k = 0; k < ps->n_preconditions && !why; k++) {
+            bool holds = false;
+            if (sluice_expr_eval_bool(ps->preconditions[k], r->expr_ctx, rec, &holds) != SLUICE_OK) {
+                snprintf(msg, sizeof msg, "precondition %s: %s", sluice_expr_text(ps->preconditions[k]),
+                         sluice_expr_ctx_error(r->expr_ctx));
+                why = msg;
+            } else if (!holds) {
+                snprintf(msg, sizeof msg, "precondition failed: %s", sluice_expr_text(ps->preconditions[k]));
+                why = msg;
+            }
+        }
+        if (!why) {
+            in->records[kept++] = rec;
+            continue;
+        }
+        error_list_add(&r->errors, rec, s->index, "SLUICE_PRECONDITION", sluice_batch_strndup(in, why, strlen(why)));
         s->n_errors++;
     }
     in->count = kept;
@@ -285,6 +325,7 @@ static int route_errors(runner *r)
         case ON_ERROR_TO_ERROR:
             break;
         }
+        log_record_error(ps->desc->id, e->code, "%s", e->message);
         sluice_record_set_attribute(r->error_batch, e->record, "sluice.error.stage", ps->desc->id);
         sluice_record_set_attribute(r->error_batch, e->record, "sluice.error.code", e->code);
         sluice_record_set_attribute(r->error_batch, e->record, "sluice.error.message", e->message);
@@ -346,13 +387,25 @@ static int deliver_errors(runner *r)
     pthread_mutex_lock(&run->lock);
     run->n_error_records += r->error_batch->count;
     pthread_mutex_unlock(&run->lock);
-    if (!run->p->error_stage)
-        return write_error_file(r);
+    metrics *m = run->opts->metrics;
+    if (!run->p->error_stage) {
+        if (write_error_file(r) != 0)
+            return -1;
+        if (m)
+            metrics_error_records(m, r->error_batch->count, run->opts->error_file);
+        return 0;
+    }
     stage_run *s = &r->error_stage;
     s->n_in += r->error_batch->count;
     size_t errors_before = r->errors.n;
+    uint64_t t = metrics_now_ns(), out0 = s->n_out;
     if (run_destination(r, s, r->error_batch) != 0)
         return -1;
+    if (m) {
+        metrics_stage_add(m, run->p->n_stages, r->error_batch->count, s->n_out - out0, r->errors.n - errors_before,
+                          metrics_now_ns() - t);
+        metrics_error_records(m, s->n_out - out0, s->ps->desc->id);
+    }
     if (r->errors.n != errors_before) {
         run_fail(run, "error_records: the error stage refused a record: %s", r->errors.items[errors_before].message);
         return -1;
@@ -360,14 +413,33 @@ static int deliver_errors(runner *r)
     return 0;
 }
 
-/* The batch went everywhere: its offsets become committed ones. */
-static void commit_batch(runner *r, const sluice_batch *origin_out)
+/* The batch went everywhere: its offsets are written, whole and
+ * atomically, before the runner takes the next batch (DESIGN §5).  A
+ * failed write (ENOSPC, EIO) stops the pipeline. */
+static int commit_batch(runner *r, const sluice_batch *origin_out)
 {
     pipeline_run *run = r->run;
-    pthread_mutex_lock(&run->lock);
-    for (size_t i = 0; i < origin_out->n_offsets; i++)
-        offset_map_set(&run->committed, origin_out->offsets[i].key, origin_out->offsets[i].value);
-    pthread_mutex_unlock(&run->lock);
+    size_t n = origin_out->n_offsets;
+    if (!run->opts->offsets || n == 0)
+        return 0;
+    const char *stack_keys[8], *stack_values[8];
+    const char **keys = n <= 8 ? stack_keys : malloc(n * sizeof *keys);
+    const char **values = n <= 8 ? stack_values : malloc(n * sizeof *values);
+    for (size_t i = 0; i < n; i++) {
+        keys[i] = origin_out->offsets[i].key;
+        values[i] = origin_out->offsets[i].value;
+    }
+    char why[1024];
+    int rc = offset_store_commit(run->opts->offsets, keys, values, n, why, sizeof why);
+    if (keys != stack_keys) {
+        free(keys);
+        free(values);
+    }
+    if (rc != 0) {
+        run_fail(run, "%s", why);
+        return -1;
+    }
+    return 0;
 }
 
 static void preview_output(runner *r, const stage_run *s, size_t lane, const sluice_batch *b)
@@ -395,12 +467,18 @@ int runner_finish(runner *r)
     stage_run *origin = &r->stages[p->origin];
     preview_origin(r, origin);
     origin->n_out += origin->lanes[0]->count;
+    metrics *m = run->opts->metrics;
+    uint64_t t = metrics_now_ns();
+    if (m)
+        metrics_stage_add(m, p->origin, 0, origin->lanes[0]->count, 0, t - r->batch_started_ns);
     bool write = !run->opts->preview || run->opts->preview_write;
     for (size_t k = 1; k < p->n_stages; k++) {
         stage_run *s = &r->stages[p->order[k]];
         size_t errors_before = r->errors.n;
+        uint64_t in0 = s->n_in, out0 = s->n_out, err0 = s->n_errors;
         gather_input(r, s);
         check_required_fields(r, s);
+        check_preconditions(r, s);
         int step = 0;
         if (s->ps->def->kind == SLUICE_PROCESSOR) {
             step = run_processor(r, s);
@@ -411,6 +489,11 @@ int runner_finish(runner *r)
             if (write)
                 step = run_destination(r, s, s->input);
         }
+        if (m) {
+            uint64_t now = metrics_now_ns();
+            metrics_stage_add(m, s->index, s->n_in - in0, s->n_out - out0, s->n_errors - err0, now - t);
+            t = now;
+        }
         if (step != 0 || stop_on_record_error(r, s, errors_before) != 0)
             return -1;
     }
@@ -418,8 +501,11 @@ int runner_finish(runner *r)
         return -1;
     if (run->opts->preview)
         return 0; /* offsets are never committed by a preview */
-    commit_batch(r, origin->lanes[0]);
+    if (commit_batch(r, origin->lanes[0]) != 0)
+        return -1;
     r->n_batches++;
+    if (m)
+        metrics_batch_done(m, origin->lanes[0]->count, metrics_now_ns() - r->batch_started_ns);
     int64_t total = atomic_fetch_add(&run->batches, 1) + 1;
     if (run->opts->max_batches && total >= run->opts->max_batches)
         atomic_store(&run->stopping, true);

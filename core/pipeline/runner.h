@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "pipeline/graph.h"
+#include "pipeline/metrics.h"
 
 /* Hooks for `sluice preview`: called after each stage ran, on the thread
  * that ran it.  lane is SIZE_MAX for a destination's input. */
@@ -28,8 +29,12 @@ typedef struct preview_hooks {
     void *arg;
 } preview_hooks;
 
+typedef struct offset_store offset_store;
+
 typedef struct run_options {
     const char *error_file;  /* where error records go without an error stage */
+    offset_store *offsets;   /* committed offsets: read at init, written after each batch (NULL: none kept) */
+    metrics *metrics;        /* counted into when not NULL (cmd_run owns it) */
     int64_t max_batches;     /* stop after this many batches (0: no limit) */
     int64_t stop_timeout_ms; /* after a stop request, abort (exit 1) when the batches in flight take longer */
     /* Preview: one batch of at most preview_records, hooks called, nothing

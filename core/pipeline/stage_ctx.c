@@ -8,32 +8,6 @@
 
 #include "log.h"
 
-void offset_map_clear(offset_map *m)
-{
-    for (size_t i = 0; i < m->n; i++) {
-        free(m->keys[i]);
-        free(m->values[i]);
-    }
-    free(m->keys);
-    free(m->values);
-    memset(m, 0, sizeof *m);
-}
-
-void offset_map_set(offset_map *m, const char *key, const char *value)
-{
-    for (size_t i = 0; i < m->n; i++)
-        if (strcmp(m->keys[i], key) == 0) {
-            free(m->values[i]);
-            m->values[i] = strdup(value);
-            return;
-        }
-    m->keys = realloc(m->keys, (m->n + 1) * sizeof *m->keys);
-    m->values = realloc(m->values, (m->n + 1) * sizeof *m->values);
-    m->keys[m->n] = strdup(key);
-    m->values[m->n] = strdup(value);
-    m->n++;
-}
-
 void stage_ctx_init(sluice_stage_ctx *ctx, const char *stage_id, const char *pipeline_name,
                     const offset_map *offsets)
 {

@@ -24,10 +24,6 @@ struct sluice_stage_ctx {
     char error[1024];          /* set by sluice_stage_fail */
 };
 
-/* Sets key to value (both copied), replacing an older value. */
-void offset_map_set(offset_map *m, const char *key, const char *value);
-void offset_map_clear(offset_map *m);
-
 void stage_ctx_init(sluice_stage_ctx *ctx, const char *stage_id, const char *pipeline_name,
                     const offset_map *offsets);
 /* The message of the last sluice_stage_fail, or a generic one. */

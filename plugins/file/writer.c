@@ -1,5 +1,6 @@
 /* plugins/file/writer.c — file:writer, a destination appending records to
- * a local file, one line per record.
+ * a local file, one line per record in its data format (json, delimited,
+ * text; binary writes each record's bytes with nothing between them).
  *
  * Delivery is at least once (DESIGN §5): a batch whose offset was not
  * committed comes again after a crash.  So the file is only ever appended
@@ -22,20 +23,17 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "format_config.h"
 #include "writer.h"
 
 /* ---- config ------------------------------------------------------------- */
-
-/* DESIGN §3 names json, delimited, text and binary; only what is
- * implemented is offered, so a descriptor never validates with a format
- * that would fail at run time. */
-static const char *const data_formats[] = {"json", NULL};
 
 static const sluice_config_key writer_keys[] = {
     {.struct_size = sizeof(sluice_config_key),
@@ -43,31 +41,44 @@ static const sluice_config_key writer_keys[] = {
      .type = SLUICE_CONFIG_STRING,
      .flags = SLUICE_CONFIG_REQUIRED,
      .help = "the file to append to, created (mode 0644) when missing; relative to the working directory"},
-    {.struct_size = sizeof(sluice_config_key),
-     .name = "data_format",
-     .type = SLUICE_CONFIG_ENUM,
-     .default_json = "\"json\"",
-     .enum_values = data_formats,
-     .help = "json: each record's root as one JSON line (DECIMAL as exact numbers, DATETIME as RFC 3339)"},
+    FORMAT_CONFIG_KEY_DATA_FORMAT(
+        "json: each record's root as one JSON line (DECIMAL as exact numbers, DATETIME as RFC 3339); "
+        "delimited: CSV (RFC 4180), quoted only where needed, a MAP's values or a LIST's items per line; "
+        "text: the /text field per line; binary: the /value field's bytes, nothing between records"),
+    FORMAT_CONFIG_KEY_HEADER("delimited only: write a header line of the first record's keys, then every "
+                             "record's values in those columns (not when appending to a file that is not "
+                             "empty: it has its header)"),
+    FORMAT_CONFIG_KEY_DELIMITER,
     {.struct_size = sizeof(sluice_config_key),
      .name = "with_attributes",
      .type = SLUICE_CONFIG_BOOL,
      .default_json = "false",
-     .help = "write each line as {\"attributes\": {...}, \"value\": <record>}, keeping the header "
-             "attributes (error records' sluice.error.* among them)"},
+     .help = "json only: write each line as {\"attributes\": {...}, \"value\": <record>}, keeping the "
+             "header attributes (error records' sluice.error.* among them)"},
     {.struct_size = sizeof(sluice_config_key),
      .name = "sync",
      .type = SLUICE_CONFIG_BOOL,
-     .default_json = "false",
-     .help = "fdatasync the file after every batch, so committed batches survive a power loss, at the "
-             "cost of a disk flush per batch; without it lines reach the kernel at every batch's end"},
+     .default_json = "true",
+     .help = "fdatasync the file after every batch, before its offset is committed, so that a committed "
+             "batch survives a power loss too (the offsets themselves are fsynced); false saves a disk flush "
+             "per batch but a power loss may then lose records whose offsets were committed"},
 };
+
+static int writer_check(const sluice_config *config, char *err, size_t errsize)
+{
+    if (sluice_config_bool(config, "with_attributes") &&
+        strcmp(sluice_config_string(config, "data_format"), "json") != 0) {
+        snprintf(err, errsize, "with_attributes: only with data_format \"json\"");
+        return SLUICE_ERROR;
+    }
+    return format_config_check(config, err, errsize);
+}
 
 const sluice_config_schema writer_schema = {
     .struct_size = sizeof(sluice_config_schema),
     .keys = writer_keys,
     .n_keys = sizeof writer_keys / sizeof writer_keys[0],
-    .check = NULL,
+    .check = writer_check,
 };
 
 /* ---- instance ---------------------------------------------------------- */
@@ -78,7 +89,8 @@ typedef struct writer {
     int fd;
     bool regular;      /* a regular file: truncatable, lockable */
     bool sync;
-    unsigned json_flags;
+    bool lines;        /* a line format: a torn last line can be cut off */
+    sluice_data_writer *format;
     sluice_buf *buf;   /* one batch's lines, reused */
 } writer;
 
@@ -168,12 +180,22 @@ static int open_file(writer *w)
             sluice_stage_fail(w->ctx, "%s: flock: %s", w->path, error_text(errno, ebuf, sizeof ebuf));
         return SLUICE_ERROR;
     }
-    return st.st_size > 0 ? cut_torn_line(w, st.st_size) : SLUICE_OK;
+    /* Binary output has no lines: its last bytes are not torn, or cannot
+     * be told from data if they are. */
+    if (st.st_size > 0 && w->lines && cut_torn_line(w, st.st_size) != SLUICE_OK)
+        return SLUICE_ERROR;
+    /* Appending to a delimited file with content: it has its header. */
+    if (fstat(w->fd, &st) != 0)
+        st.st_size = 0;
+    sluice_data_writer_reset(w->format, st.st_size > 0);
+    return SLUICE_OK;
 }
 
 int writer_init(sluice_stage_ctx *ctx, const sluice_config *config, void **state)
 {
     writer *w = calloc(1, sizeof *w);
+    sluice_data_options options;
+    char err[256];
 
     if (!w) {
         sluice_stage_fail(ctx, "out of memory");
@@ -183,10 +205,20 @@ int writer_init(sluice_stage_ctx *ctx, const sluice_config *config, void **state
     w->fd = -1;
     w->path = sluice_config_string(config, "path");
     w->sync = sluice_config_bool(config, "sync");
-    w->json_flags = sluice_config_bool(config, "with_attributes") ? SLUICE_JSON_WITH_ATTRIBUTES : 0;
+    format_config_options(config, &options);
+    if (sluice_config_bool(config, "with_attributes"))
+        options.json_flags = SLUICE_JSON_WITH_ATTRIBUTES;
+    w->lines = options.format != SLUICE_DATA_BINARY;
+    w->format = sluice_data_writer_new(&options, err, sizeof err);
+    if (!w->format) {
+        sluice_stage_fail(ctx, "data_format: %s", err);
+        free(w);
+        return SLUICE_ERROR;
+    }
     if (open_file(w) != SLUICE_OK) {
         if (w->fd >= 0)
             close(w->fd);
+        sluice_data_writer_free(w->format);
         free(w);
         return SLUICE_ERROR;
     }
@@ -206,6 +238,7 @@ void writer_destroy(void *state)
     if (w->fd >= 0 && close(w->fd) != 0)
         sluice_log(w->ctx, SLUICE_LOG_ERROR, "%s: close: %s", w->path, error_text(errno, ebuf, sizeof ebuf));
     sluice_buf_free(w->buf);
+    sluice_data_writer_free(w->format);
     free(w);
 }
 
@@ -230,16 +263,20 @@ int writer_write(void *state, sluice_batch *in)
 {
     writer *w = state;
     size_t count = sluice_batch_count(in);
-    char ebuf[128];
+    char ebuf[256];
     off_t before = -1;
 
     if (count == 0)
         return SLUICE_OK;
     sluice_buf_reset(w->buf);
     for (size_t i = 0; i < count; i++) {
-        sluice_json_write_record(w->buf, sluice_batch_record(in, i), w->json_flags);
-        sluice_buf_append(w->buf, "\n", 1);
+        /* A record the format cannot hold (text without /text) is that
+         * record's error; the others are written. */
+        if (sluice_data_write(w->format, sluice_batch_record(in, i), w->buf, ebuf, sizeof ebuf) != SLUICE_OK)
+            sluice_batch_record_error(in, i, "FILE_02", "%s", ebuf);
     }
+    if (sluice_buf_len(w->buf) == 0)
+        return SLUICE_OK;
 
     /* On failure, put the file back as it was before this batch, so that
      * the batch, which will come again, is not half there twice. */

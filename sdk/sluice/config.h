@@ -40,7 +40,7 @@ typedef enum sluice_config_type {
     SLUICE_CONFIG_LIST = 8,       /* JSON array of item_type */
     SLUICE_CONFIG_OBJECT = 9,     /* nested keys, described by `object` */
     SLUICE_CONFIG_MAP = 10,       /* JSON object of string -> string */
-    SLUICE_CONFIG_EXPRESSION = 11, /* ${...} text (raw text until expressions are compiled) */
+    SLUICE_CONFIG_EXPRESSION = 11, /* ${...} text, compiled by the core (sluice/expr.h) */
     SLUICE_CONFIG_SECRET = 12     /* string; literal, ${env:NAME} or ${file:PATH}; never logged */
 } sluice_config_type;
 

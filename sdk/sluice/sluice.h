@@ -8,6 +8,8 @@
 
 #include <sluice/abi.h>
 #include <sluice/config.h>
+#include <sluice/expr.h>
+#include <sluice/data_format.h>
 #include <sluice/format.h>
 #include <sluice/record.h>
 #include <sluice/stage.h>

@@ -75,8 +75,11 @@ is "$default" "origin int 1000" "describe --json: kind, type and default"
 run describe dev:generater
 is "$rc" 2 "describe of an unknown stage: exit 2"
 like "$err" 'did you mean "generator"' "describe of an unknown stage: did you mean"
+# (file was a one-stage plugin until file:reader came; no shipped plugin
+# has a single stage now.)
 run describe file
-is "$rc" 0 "describe: a one-stage plugin by its name alone"
+is "$rc" 2 "describe: a plugin of several stages by its name alone: exit 2"
+like "$err" 'name one as "file:STAGE" \(file:reader' "describe: a plugin of several stages: its stages named"
 
 # ---- run: options before or after the descriptor, exit codes -----------------
 cat >p.json <<'JSON'
@@ -89,8 +92,10 @@ run run --state-dir st1 p.json --log-level warn
 is "$rc" 0 "run with options before and after: exit 0"
 is "$(wc -l <out.jsonl | tr -d ' ')" 25 "run: 25 records written"
 check "run: --state-dir created" test -d st1
-run run p.json --max-batches 1 --state-dir st1
-is "$(wc -l <out.jsonl | tr -d ' ')" 35 "run --max-batches 1: one more batch of 10, appended"
+run run p.json --state-dir st1
+is "$(wc -l <out.jsonl | tr -d ' ')" 25 "run again on the same state dir: resumes after record 25, nothing left"
+run run p.json --max-batches 1 --state-dir st1b
+is "$(wc -l <out.jsonl | tr -d ' ')" 35 "run --max-batches 1 on a new state dir: one batch of 10, appended"
 
 HOME=$SLUICE_TEST_TMP/home run run p.json --log-level error
 is "$rc" 0 "run without --state-dir: exit 0"

@@ -92,15 +92,37 @@ write_to sync sync.jsonl ', "sync": true, "data_format": "json"'
 is "$rc" 0 "sync and data_format json: exit 0"
 check "sync: the same lines" cmp sync.jsonl reference.jsonl
 
-cat >csv.json <<'EOF'
-{ "pipeline": "csv", "stages": [
+cat >xml.json <<'EOF'
+{ "pipeline": "xml", "stages": [
   { "id": "gen", "stage": "dev:generator", "config": { "preset": "taxi", "records": 1 } },
-  { "id": "out", "stage": "file:writer", "inputs": ["gen"], "config": { "path": "x.csv", "data_format": "delimited" } } ] }
+  { "id": "out", "stage": "file:writer", "inputs": ["gen"], "config": { "path": "x.xml", "data_format": "xml" } } ] }
 EOF
 rc=0
-"$SLUICE" validate csv.json >/dev/null 2>csv.err || rc=$?
-is "$rc" 2 "data_format not implemented yet: refused at validation"
-like "$(cat csv.err)" 'stages\[1\]\.config\.data_format' "data_format: the key named"
+"$SLUICE" validate xml.json >/dev/null 2>xml.err || rc=$?
+is "$rc" 2 "an unknown data_format: refused at validation"
+like "$(cat xml.err)" 'stages\[1\]\.config\.data_format' "data_format: the key named"
+
+# ---- the other data formats ---------------------------------------------------------
+
+# delimited with a header: the first record's keys, then values by column;
+# the taxi preset's DATETIMEs in RFC 3339.
+write_to csv taxi.csv ', "data_format": "delimited", "header": true'
+is "$rc" 0 "delimited with a header: exit 0"
+keys=$(node -e '
+const l = require("fs").readFileSync("reference.jsonl", "utf8").split("\n")[0];
+console.log(Object.keys(JSON.parse(l)).join(","));')
+is "$(head -n 1 taxi.csv)" "$keys" "delimited: the header line is the first record's keys"
+is "$(nlines taxi.csv)" 4 "delimited: a header and a line per record"
+like "$(sed -n 2p taxi.csv)" '^0,[^,]*,.*,2013-01-[0-9]+T[0-9:]+Z,' "delimited: values in columns, datetimes in RFC 3339"
+write_to csv-again taxi.csv ', "data_format": "delimited", "header": true'
+is "$(grep -c '^seq,' taxi.csv)" 1 "delimited: appending to a file with content writes no second header"
+is "$(nlines taxi.csv)" 7 "delimited: appended records"
+
+# text: a record without /text is a record error; the run goes on.
+write_to notext notext.txt ', "data_format": "text"'
+is "$rc" 0 "text without /text: the run goes on"
+is "$(cat notext.txt)" "" "text without /text: nothing written"
+like "$(cat notext.err)" 'error records: 3 to ' "text without /text: each record an error record"
 
 # ---- lines are out at every batch's end ---------------------------------------------
 

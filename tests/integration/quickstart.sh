@@ -1,13 +1,28 @@
 #!/usr/bin/env bash
-# examples/quickstart.json as a user runs it: every record written, in
-# order, with the taxi fields; the same run twice appends.
+# examples/quickstart.json as a user runs it: every record written once,
+# routed by payment type into card, cash and other files, in order, with the
+# taxi fields; the same run twice appends.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cd "$SLUICE_TEST_TMP" || bail "no temp dir"
 rc=0
 "$SLUICE" run "$top_srcdir/examples/quickstart.json" --state-dir state >out.txt 2>err.txt || rc=$?
 is "$rc" 0 "quickstart: exit 0"
-check "quickstart: wrote taxi.jsonl" test -s taxi.jsonl
+check "quickstart: wrote card.jsonl" test -s card.jsonl
+check "quickstart: wrote cash.jsonl" test -s cash.jsonl
+check "quickstart: wrote other.jsonl" test -s other.jsonl
+# The three files, merged by seq, are the generator's output.
+cat card.jsonl cash.jsonl other.jsonl | node -e '
+let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+  const rs = s.trim().split("\n").map(l => [JSON.parse(l).seq, l]).sort((a, b) => a[0] - b[0]);
+  process.stdout.write(rs.map(r => r[1]).join("\n") + "\n");
+});' >taxi.jsonl
+kinds=$(node -e '
+const fs = require("fs");
+const kinds = f => [...new Set(fs.readFileSync(f, "utf8").trim().split("\n").map(l => JSON.parse(l).payment_type))].sort().join(",");
+console.log(kinds("card.jsonl") + " " + kinds("cash.jsonl") + " " + kinds("other.jsonl"));')
+like "$kinds" '^CRD CSH [A-Z,]*$' "quickstart: card and cash files hold only their payment type"
+unlike "$kinds" ' .*(CRD|CSH)[^ ]*$' "quickstart: the other file holds neither"
 
 # Record by record: seq runs 0..9999 in order; every record has the taxi
 # fields in the documented order; amounts add up on sound records.
@@ -38,9 +53,11 @@ is "${report%% *}" 10000 "quickstart: 10000 records"
 like "$report" 'sums-ok' "quickstart: totals checked on sound records"
 like "$report" 'all-good$' "quickstart: every record in order with the taxi fields"
 
+cp card.jsonl card-first.jsonl
 "$SLUICE" run "$top_srcdir/examples/quickstart.json" --state-dir state2 >/dev/null 2>&1
-is "$(wc -l <taxi.jsonl | tr -d ' ')" 20000 "quickstart again: appended, never truncated"
-cmp -s <(head -n 10000 taxi.jsonl) <(tail -n 10000 taxi.jsonl)
+n=$(wc -l <card-first.jsonl | tr -d ' ')
+is "$(wc -l <card.jsonl | tr -d ' ')" $((2 * n)) "quickstart again (new state dir): appended, never truncated"
+cmp -s card-first.jsonl <(tail -n "$n" card.jsonl)
 is "$?" 0 "quickstart again: the same seed gives the same bytes"
 
 done_testing

@@ -47,6 +47,10 @@ is "$rc" 1 "a record never written: exit 1"
 like "$err" 'sink: 1 record\(s\) still not written after 3 attempts' "the stage and the attempts are named"
 is "$(wc -l <stuck.log | tr -d ' ')" 3 "offered exactly retry.attempts times, and no later batch"
 is "$(sed -n 3p stuck.log | cut -d' ' -f2-)" "3" "the last offers carry only the stuck record"
+committed=$(node -e '
+const fs = require("fs"), f = "state-stuck/offsets.json";
+console.log(fs.existsSync(f) ? JSON.stringify(JSON.parse(fs.readFileSync(f)).offsets) : "none");')
+like "$committed" '^(none|\{\})$' "the stuck batch's offset was not committed"
 
 # ---- record errors become error records -------------------------------------
 pipeline errs '{ "preset": "taxi", "records": 50, "batch_size": 25, "corrupt_fraction": 0 }' '' gen \
@@ -61,7 +65,7 @@ console.log(lines.map(l => [l.value.seq, l.attributes["sluice.error.stage"], l.a
   l.attributes["sluice.error.message"]].join("|")).join(";"));' "$errors_file")
 is "$summary" "0|sink|TESTKIT_01|seq 0 refused;7|sink|TESTKIT_01|seq 7 refused;14|sink|TESTKIT_01|seq 14 refused;21|sink|TESTKIT_01|seq 21 refused;28|sink|TESTKIT_01|seq 28 refused;35|sink|TESTKIT_01|seq 35 refused;42|sink|TESTKIT_01|seq 42 refused;49|sink|TESTKIT_01|seq 49 refused" \
 	"each refused record, whole, with stage, code and message"
-like "$err" '8 error record\(s\) written to .*errors\.jsonl' "the end summary says where error records went"
+like "$err" 'error records: 8 to .*errors\.jsonl' "the end summary says where error records went"
 
 # ---- a processor's errors, and on_record_error ------------------------------
 reject='{ "id": "rej", "stage": "testkit:reject", "inputs": ["gen"], "config": { "every": 5 }, "on_record_error": "ON_ERROR" },'
@@ -116,7 +120,7 @@ sed -e 's/"threads": 4/"threads": 1/; s/threads\.jsonl/single.jsonl/; s/threads\
 	threads.json >single.json
 run threads
 is "$rc" 0 "4 threads: exit 0"
-is "$(cut -d' ' -f1 threads.log | sort -u | wc -l | tr -d ' ')" 4 "4 runners: 4 instances of the destination"
+is "$(cut -d' ' -f1 threads.log | sort -u | tr '\n' ' ')" "0 1 2 3 " "4 runners: 4 instances of the destination"
 run single
 cmp -s <(sort single.jsonl) <(sort threads.jsonl)
 is "$?" 0 "4 threads make the same 25000 records as one"
@@ -205,5 +209,64 @@ kill -TERM "$pid"
 rc=0
 wait "$pid" || rc=$?
 is "$rc" 1 "a second signal: abort, exit 1"
+
+# The stop deadline: batches still in flight after it are aborted.
+sed 's/sig\.log/sig3.log/; s/"slow_ms": 300/"slow_ms": 5000/' sig.json >sig3.json
+# shellcheck disable=SC2086
+"$SLUICE" run sig3.json $kit --state-dir state-sig3 --stop-timeout 1s --log-level warn 2>sig3.err &
+pid=$!
+wait_until 10 test -s sig3.log || true
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+is "$rc" 1 "--stop-timeout passed with a batch in flight: exit 1"
+like "$(cat sig3.err)" 'stop deadline passed' "... saying so"
+
+# A push origin's threads: one signal finishes their batches and ends the run.
+cat >sigt.json <<'JSON'
+{ "pipeline": "sigt",
+  "stages": [
+    { "id": "gen", "stage": "dev:generator", "config": { "preset": "taxi", "batch_size": 50, "threads": 3 } },
+    { "id": "sink", "stage": "testkit:flaky", "inputs": ["gen"], "config": { "log": "sigt.log", "slow_ms": 200 } } ] }
+JSON
+# shellcheck disable=SC2086
+"$SLUICE" run sigt.json $kit --state-dir state-sigt --log-level warn 2>sigt.err &
+pid=$!
+wait_until 10 test -s sigt.log || true
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+is "$rc" 0 "SIGTERM with 3 threads: exit 0"
+is "$(awk '{ print NF - 1 }' sigt.log | sort -u)" 50 "SIGTERM with 3 threads: every batch whole"
+
+# ---- preconditions ------------------------------------------------------------
+cat >pre.json <<'JSON'
+{ "pipeline": "pre",
+  "stages": [
+    { "id": "gen", "stage": "dev:generator",
+      "config": { "preset": "taxi", "seed": 11, "records": 3000, "batch_size": 500, "corrupt_fraction": 0.3 } },
+    { "id": "all", "stage": "file:writer", "inputs": ["gen"], "config": { "path": "pre-all.jsonl" } },
+    { "id": "sink", "stage": "testkit:flaky", "inputs": ["gen"], "config": { "log": "pre.log" },
+      "preconditions": ["${record:value('/payment_type') != 'CRD' || record:value('/credit_card') != null}"] } ] }
+JSON
+run pre
+is "$rc" 0 "preconditions: exit 0"
+expected=$(node -e '
+const rs = require("fs").readFileSync("pre-all.jsonl", "utf8").trim().split("\n").map(JSON.parse);
+console.log(rs.filter(r => r.payment_type === "CRD" && r.credit_card === null).map(r => r.seq).join(" "));')
+got=$(node -e '
+const rs = require("fs").readFileSync("state-pre/errors.jsonl", "utf8").trim().split("\n").map(JSON.parse);
+console.log(rs.map(r => r.value.seq).join(" "));')
+isnt "$expected" "" "some records are CRD without a card"
+is "$got" "$expected" "exactly the records failing the precondition became error records"
+like "$(head -n 1 state-pre/errors.jsonl)" '"sluice.error.stage":"sink","sluice.error.code":"SLUICE_PRECONDITION","sluice.error.message":"precondition failed: \$\{record:value' \
+	"naming the stage and the failing expression"
+is "$(($(wc -w <pre.log) - $(wc -l <pre.log)))" "$((3000 - $(wc -w <<<"$expected")))" "the other records reached the stage"
+sed 's/"preconditions": \["\${record:value/"preconditions": ["${record:value(/' pre.json >badpre.json
+rc=0
+# shellcheck disable=SC2086
+"$SLUICE" validate badpre.json $kit >/dev/null 2>err.txt || rc=$?
+is "$rc" 2 "a precondition's syntax error: invalid"
+like "$(cat err.txt)" 'stages\[2\]\.preconditions\[0\]: column [0-9]+' "... located to the column"
 
 done_testing

@@ -8,6 +8,7 @@
  * testkit:reject (processor) sends records whose seq is a multiple of
  * `every` to error handling and the others on. */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -36,7 +37,7 @@ static const sluice_config_schema flaky_schema = {sizeof(sluice_config_schema), 
 
 typedef struct flaky {
     sluice_stage_ctx *ctx;
-    FILE *log;
+    int log; /* O_APPEND: one write(2) per call, whole lines even with many instances */
     int64_t retry_every, retry_times, retry_forever, error_every, fail_at_call, slow_ms;
     int64_t calls;
     unsigned id;
@@ -50,8 +51,8 @@ static int flaky_init(sluice_stage_ctx *ctx, const sluice_config *config, void *
 {
     flaky *f = calloc(1, sizeof *f);
     f->ctx = ctx;
-    f->log = fopen(sluice_config_string(config, "log"), "a");
-    if (!f->log) {
+    f->log = open(sluice_config_string(config, "log"), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (f->log < 0) {
         sluice_stage_fail(ctx, "cannot open %s", sluice_config_string(config, "log"));
         free(f);
         return SLUICE_ERROR;
@@ -70,7 +71,7 @@ static int flaky_init(sluice_stage_ctx *ctx, const sluice_config *config, void *
 static void flaky_destroy(void *state)
 {
     flaky *f = state;
-    fclose(f->log);
+    close(f->log);
     free(f);
 }
 
@@ -92,18 +93,26 @@ static int flaky_write(void *state, sluice_batch *in)
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
             ; /* a stop signal must not cut the batch short */
     }
-    fprintf(f->log, "%u", f->id);
+    sluice_buf *line = sluice_buf_new();
+    char num[32];
+    sluice_buf_append(line, num, (size_t)snprintf(num, sizeof num, "%u", f->id));
     for (size_t i = 0; i < sluice_batch_count(in); i++) {
         int64_t seq = seq_of(sluice_batch_record(in, i));
-        fprintf(f->log, " %" PRId64, seq);
+        sluice_buf_append(line, num, (size_t)snprintf(num, sizeof num, " %" PRId64, seq));
         unsigned offers = seq >= 0 && seq < MAX_TRACKED ? ++f->offers[seq] : 1;
         if (seq == f->retry_forever || (f->retry_every && seq % f->retry_every == 0 && offers <= f->retry_times))
             sluice_batch_record_retry(in, i);
         else if (f->error_every && seq % f->error_every == 0)
             sluice_batch_record_error(in, i, "TESTKIT_01", "seq %" PRId64 " refused", seq);
     }
-    fputc('\n', f->log);
-    fflush(f->log);
+    sluice_buf_append(line, "\n", 1);
+    ssize_t w = write(f->log, sluice_buf_data(line), sluice_buf_len(line));
+    sluice_buf_free(line);
+    if (w < 0) {
+        atomic_fetch_sub(&f->inside, 1);
+        sluice_stage_fail(f->ctx, "cannot write the log: %s", strerror(errno));
+        return SLUICE_ERROR;
+    }
     int rc = SLUICE_OK;
     if (++f->calls == f->fail_at_call) {
         sluice_stage_fail(f->ctx, "failing call %" PRId64 " on purpose", f->calls);

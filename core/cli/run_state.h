@@ -1,0 +1,27 @@
+/* core/cli/run_state.h — what `run` and `preview` hold in a pipeline's
+ * state directory while they work: the directory, its lock, the offsets
+ * store and where error records go without an error stage. */
+#ifndef SLUICE_CORE_CLI_RUN_STATE_H
+#define SLUICE_CORE_CLI_RUN_STATE_H
+
+#include <limits.h>
+
+#include "pipeline/graph.h"
+#include "pipeline/offset_store.h"
+#include "pipeline/state_lock.h"
+
+typedef struct run_state {
+    char dir[PATH_MAX];
+    char error_file[PATH_MAX + 16];
+    state_lock *lock;
+    offset_store *offsets;
+} run_state;
+
+/* Finds (and creates) the state directory of pipeline p, takes its lock
+ * and opens its offsets for p's origin.  0, or EXIT_RUNTIME after logging
+ * one line (the directory is in use, the offsets belong to another
+ * origin, ...), with everything released. */
+int run_state_open(run_state *rs, const pipeline *p, const char *explicit_dir);
+void run_state_close(run_state *rs);
+
+#endif
