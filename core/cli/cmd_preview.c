@@ -125,16 +125,10 @@ int cmd_preview(int argc, char **argv)
     cli_options opts;
     /* Preview is for reading: only warnings and errors on stderr unless asked. */
     log_set_level(SLUICE_LOG_WARN);
-    int rc = cli_parse(argc, argv,
-                       OPT_PLUGIN_PATH | OPT_LOG_LEVEL | OPT_STATE_DIR | OPT_JSON | OPT_RECORDS | OPT_WRITE, &opts);
-    if (rc)
+    unsigned accepted = OPT_PLUGIN_PATH | OPT_LOG_LEVEL | OPT_STATE_DIR | OPT_JSON | OPT_RECORDS | OPT_WRITE;
+    int rc = cli_parse_descriptor_command(help, argc, argv, accepted, &opts);
+    if (rc >= 0)
         return rc;
-    if (opts.help) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
-    if (opts.n_args != 1)
-        return cli_usage_error("preview", "expected one descriptor path, got %d arguments", opts.n_args);
     loaded_pipeline lp;
     rc = load_pipeline(opts.args[0], opts.plugin_path, &lp);
     if (rc)

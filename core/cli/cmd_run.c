@@ -81,16 +81,11 @@ static void install_signal_handlers(int64_t stop_timeout_ms)
 int cmd_run(int argc, char **argv)
 {
     cli_options opts;
-    int rc = cli_parse(argc, argv, OPT_PLUGIN_PATH | OPT_LOG_LEVEL | OPT_STATE_DIR | OPT_MAX_BATCHES | OPT_METRICS | OPT_STOP_TIMEOUT,
-                        &opts);
-    if (rc)
+    unsigned accepted =
+        OPT_PLUGIN_PATH | OPT_LOG_LEVEL | OPT_STATE_DIR | OPT_MAX_BATCHES | OPT_METRICS | OPT_STOP_TIMEOUT;
+    int rc = cli_parse_descriptor_command(help, argc, argv, accepted, &opts);
+    if (rc >= 0)
         return rc;
-    if (opts.help) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
-    if (opts.n_args != 1)
-        return cli_usage_error("run", "expected one descriptor path, got %d arguments", opts.n_args);
     loaded_pipeline lp;
     rc = load_pipeline(opts.args[0], opts.plugin_path, &lp);
     if (rc)

@@ -23,15 +23,9 @@ static const char help[] =
 int cmd_validate(int argc, char **argv)
 {
     cli_options opts;
-    int rc = cli_parse(argc, argv, OPT_PLUGIN_PATH | OPT_LOG_LEVEL, &opts);
-    if (rc)
+    int rc = cli_parse_descriptor_command(help, argc, argv, OPT_PLUGIN_PATH | OPT_LOG_LEVEL, &opts);
+    if (rc >= 0)
         return rc;
-    if (opts.help) {
-        fputs(help, stdout);
-        return EXIT_OK;
-    }
-    if (opts.n_args != 1)
-        return cli_usage_error("validate", "expected one descriptor path, got %d arguments", opts.n_args);
     loaded_pipeline lp;
     rc = load_pipeline(opts.args[0], opts.plugin_path, &lp);
     if (rc)

@@ -22,6 +22,20 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return EXIT_INVALID;
 }
 
+int cli_parse_descriptor_command(const char *help, int argc, char **argv, unsigned accepted, cli_options *opts)
+{
+    int rc = cli_parse(argc, argv, accepted, opts);
+    if (rc)
+        return rc;
+    if (opts->help) {
+        fputs(help, stdout);
+        return EXIT_OK;
+    }
+    if (opts->n_args != 1)
+        return cli_usage_error(argv[0], "expected one descriptor path, got %d arguments", opts->n_args);
+    return -1;
+}
+
 int cli_parse(int argc, char **argv, unsigned accepted, cli_options *opts)
 {
     enum { O_PLUGIN_PATH = 256, O_LOG_LEVEL, O_STATE_DIR, O_JSON, O_MAX_BATCHES, O_METRICS_FILE, O_NO_PROGRESS, O_WRITE, O_STOP_TIMEOUT };

@@ -36,6 +36,12 @@ typedef struct cli_options {
  * Applies --log-level at once. */
 int cli_parse(int argc, char **argv, unsigned accepted, cli_options *opts);
 
+/* For the commands that take one descriptor (run, preview, validate):
+ * parses argv, prints `help` for --help, and checks there is exactly one
+ * argument, opts->args[0].  Returns -1 to go on, or the exit status the
+ * command returns at once (EXIT_OK after help, EXIT_INVALID). */
+int cli_parse_descriptor_command(const char *help, int argc, char **argv, unsigned accepted, cli_options *opts);
+
 /* Prints "sluice CMD: <message>" and the --help hint; returns EXIT_INVALID. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
