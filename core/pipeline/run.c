@@ -172,8 +172,13 @@ SLUICE_API sluice_batch *sluice_push_begin(sluice_pusher *pusher, size_t runner_
 SLUICE_API int sluice_push_commit(sluice_pusher *pusher, size_t runner_index, sluice_batch *batch)
 {
     runner *r = pushed_runner(pusher, runner_index);
-    if (!r || batch != r->stages[pusher->run->p->origin].lanes[0])
+    if (!r)
         return SLUICE_ERROR;
+    if (batch != r->stages[pusher->run->p->origin].lanes[0]) {
+        run_fail(pusher->run, "stage %s: pushed a batch that sluice_push_begin did not give runner %zu",
+                 pusher->run->origin.ctx.stage_id, runner_index);
+        return SLUICE_ERROR;
+    }
     if (runner_finish(r) != 0)
         return SLUICE_ERROR;
     if (pusher->run->opts->preview)
