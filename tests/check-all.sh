@@ -9,7 +9,8 @@
 #   build/       -Werror, every plugin forced on; `make check` runs the unit
 #                and the integration tests against real servers
 #                (SLUICE_INTEGRATION=1: a missing server fails, never skips);
-#   build-asan/  ASan + UBSan; `make check` runs the unit tests only.
+#   build-asan/  ASan + UBSan; `make check` runs the whole suite again, so
+#                every pipeline the integration tests run is checked too.
 # It adds up the results of both runs from automake's .trs files and ends
 # with one line, "N passed, N failed, N skipped", which is what CI reads.
 # Exit status 0 only if tests ran and none failed.  Re-runnable: packages
@@ -245,13 +246,12 @@ fi
 # already holds the code to zero warnings.
 step "build-asan/: ASan + UBSan"
 if configure_and_build build-asan --enable-sanitizers "${plugin_flags[@]}"; then
-	step "build-asan/: make check (unit tests under ASan + UBSan)"
+	step "build-asan/: make check (unit + integration under ASan + UBSan)"
 	# A sanitizer report fails the test at once (non-zero exit), its stack
-	# trace in the test's log.  TESTS is expanded by make, not here.
-	# shellcheck disable=SC2016
-	ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1} \
+	# trace in the test's log.
+	SLUICE_INTEGRATION=1 ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:halt_on_error=1} \
 		UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-		run_check build-asan TESTS='$(UNIT_TESTS)'
+		run_check build-asan
 fi
 
 # The fuzz targets, a few seconds each (tests/fuzz/run.sh builds them with
