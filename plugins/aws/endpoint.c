@@ -4,6 +4,7 @@
 
 #include "endpoint.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,4 +102,44 @@ int aws_endpoint_parse(const char *url, aws_endpoint *out, char *err, size_t err
     if (result != 0)
         aws_endpoint_free(out);
     return result;
+}
+
+char *aws_endpoint_resolve(const char *configured, const char *service_id, const char *region,
+                           char *source, size_t source_len, char *err, size_t err_len)
+{
+    char variable[96], scratch[96];
+    if (!source) {
+        source = scratch;
+        source_len = sizeof scratch;
+    }
+    char *url = NULL;
+    if (configured && *configured) {
+        snprintf(source, source_len, "the configuration");
+        url = strdup(configured);
+    } else {
+        size_t n = (size_t)snprintf(variable, sizeof variable, "AWS_ENDPOINT_URL_%s", service_id);
+        for (size_t i = strlen("AWS_ENDPOINT_URL_"); i < n && i < sizeof variable; i++)
+            variable[i] = variable[i] == ' ' || variable[i] == '-'
+                              ? '_'
+                              : (char)toupper((unsigned char)variable[i]);
+        const char *specific = getenv(variable), *general = getenv("AWS_ENDPOINT_URL");
+        if (specific && *specific) {
+            snprintf(source, source_len, "%s", variable);
+            url = strdup(specific);
+        } else if (general && *general) {
+            snprintf(source, source_len, "AWS_ENDPOINT_URL");
+            url = strdup(general);
+        } else if (!region || !*region) {
+            snprintf(err, err_len, "no region to build the %s endpoint from", service_id);
+            return NULL;
+        } else {
+            snprintf(source, source_len, "the region");
+            if (asprintf(&url, "https://%s.%s.amazonaws.com%s", service_id, region,
+                         strncmp(region, "cn-", 3) == 0 ? ".cn" : "") < 0)
+                url = NULL;
+        }
+    }
+    if (!url)
+        snprintf(err, err_len, "out of memory");
+    return url;
 }

@@ -25,4 +25,17 @@ typedef struct aws_endpoint {
 int aws_endpoint_parse(const char *url, aws_endpoint *out, char *err, size_t err_len);
 void aws_endpoint_free(aws_endpoint *ep);
 
+/* The URL of service `service_id` ("kinesis"), the way the SDKs choose it:
+ *   https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+ *   1. `configured` (the stage's endpoint: emulators, VPC endpoints);
+ *   2. AWS_ENDPOINT_URL_<SERVICE> (the id upper-cased, spaces and dashes
+ *      as '_': AWS_ENDPOINT_URL_KINESIS);
+ *   3. AWS_ENDPOINT_URL;
+ *   4. https://<service_id>.<region>.amazonaws.com (amazonaws.com.cn for
+ *      the cn- regions).
+ * malloc'd, or NULL with a reason in err (no region for step 4, out of
+ * memory).  `source` (may be NULL) gets where it came from. */
+char *aws_endpoint_resolve(const char *configured, const char *service_id, const char *region,
+                           char *source, size_t source_len, char *err, size_t err_len);
+
 #endif

@@ -16,16 +16,27 @@
  *   --ca-file F --no-tls-verify
  *   --direct              never through a proxy (as for metadata endpoints)
  *   --repeat N            make the call N times on one client
+ *   --sleep-ms N          wait N ms between repeated calls
+ *   --chain               credentials from the credentials chain (a refreshing
+ *                         provider, credentials.h); a line "source=..." follows
+ *                         each call.  With it:
+ *   --profile P --role-arn A --external-id E --role-session-name N
+ *   --role-duration S --sts-endpoint URL --sts-region R
+ *   --resolve-only        print "region=R (SOURCE) endpoint=URL (SOURCE)": the
+ *                         region (region.h) from --region as the configured
+ *                         one and --profile, the Kinesis endpoint
+ *                         (aws_endpoint_resolve) from --endpoint as the
+ *                         configured one; then exit
  *
- * Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
- * AWS_SESSION_TOKEN (read here directly: the credentials chain is not part
- * of what these tests check).  Exit 0 when every call succeeded, 1 when one
- * failed, 2 on a usage error. */
+ * Without --chain, credentials come from AWS_ACCESS_KEY_ID,
+ * AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, read here directly.  Exit 0
+ * when every call succeeded, 1 when one failed, 2 on a usage error. */
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -33,6 +44,7 @@
 #include "aws/endpoint.h"
 #include "aws/http.h"
 #include "aws/json_call.h"
+#include "aws/region.h"
 #include "aws/retry.h"
 
 typedef struct driver_options {
@@ -41,6 +53,10 @@ typedef struct driver_options {
     unsigned budget;
     aws_http_options http;
     int repeat;
+    long sleep_ms;
+    bool chain, resolve_only;
+    const char *configured_region;
+    aws_credentials_config creds;
 } driver_options;
 
 static int usage(const char *why)
@@ -79,6 +95,14 @@ static int parse_options(int argc, char **argv, driver_options *o)
             o->http.direct = true;
             continue;
         }
+        if (strcmp(name, "--chain") == 0) {
+            o->chain = true;
+            continue;
+        }
+        if (strcmp(name, "--resolve-only") == 0) {
+            o->resolve_only = true;
+            continue;
+        }
         if (i + 1 >= argc)
             return usage("an option lacks its value");
         const char *v = argv[++i];
@@ -86,13 +110,25 @@ static int parse_options(int argc, char **argv, driver_options *o)
         if (strcmp(name, "--endpoint") == 0)
             o->endpoint = v;
         else if (strcmp(name, "--region") == 0)
-            o->region = v;
+            o->region = o->configured_region = v;
         else if (strcmp(name, "--service") == 0)
             o->service = v;
         else if (strcmp(name, "--target-prefix") == 0)
             o->target_prefix = v;
         else if (strcmp(name, "--ca-file") == 0)
             o->http.ca_file = v;
+        else if (strcmp(name, "--profile") == 0)
+            o->creds.profile = v;
+        else if (strcmp(name, "--role-arn") == 0)
+            o->creds.role_arn = v;
+        else if (strcmp(name, "--external-id") == 0)
+            o->creds.external_id = v;
+        else if (strcmp(name, "--role-session-name") == 0)
+            o->creds.role_session_name = v;
+        else if (strcmp(name, "--sts-endpoint") == 0)
+            o->creds.sts_endpoint = v;
+        else if (strcmp(name, "--sts-region") == 0)
+            o->creds.region = v;
         else if (n < 0)
             return usage("not a number");
         else if (strcmp(name, "--max-attempts") == 0)
@@ -111,9 +147,15 @@ static int parse_options(int argc, char **argv, driver_options *o)
             o->http.connect_timeout_ms = n;
         else if (strcmp(name, "--repeat") == 0)
             o->repeat = (int)n;
+        else if (strcmp(name, "--sleep-ms") == 0)
+            o->sleep_ms = n;
+        else if (strcmp(name, "--role-duration") == 0)
+            o->creds.role_duration_seconds = (int)n;
         else
             return usage("unknown option");
     }
+    if (o->resolve_only)
+        return 0;
     if (i >= argc)
         return usage("no operation");
     o->operation = argv[i++];
@@ -124,8 +166,10 @@ static int parse_options(int argc, char **argv, driver_options *o)
     return 0;
 }
 
-static aws_credentials_provider *env_credentials(void)
+static aws_credentials_provider *env_credentials(const driver_options *o)
 {
+    if (o->chain)
+        return aws_credentials_provider_chain(&o->creds);
     aws_credentials c;
     if (aws_credentials_set(&c, getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY"),
                             getenv("AWS_SESSION_TOKEN"), 0) != 0)
@@ -139,6 +183,10 @@ static int run_calls(const driver_options *o, const aws_json_call *call)
 {
     int failed = 0;
     for (int i = 0; i < o->repeat; i++) {
+        if (i > 0 && o->sleep_ms > 0) {
+            struct timespec ts = {o->sleep_ms / 1000, (o->sleep_ms % 1000) * 1000000L};
+            nanosleep(&ts, NULL);
+        }
         aws_json_result res;
         int rc = aws_json_call_run(call, o->operation, o->body, strlen(o->body), &res);
         char *nl;
@@ -154,9 +202,41 @@ static int run_calls(const driver_options *o, const aws_json_call *call)
             failed = 1;
         }
         aws_json_result_free(&res);
+        if (o->chain) {
+            char source[256];
+            aws_credentials_provider_chain_source(call->credentials, source, sizeof source);
+            printf("source=%s\n", source);
+        }
         fflush(stdout);
     }
     return failed;
+}
+
+static int resolve_only(const driver_options *o)
+{
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    char region[64], region_source[160], endpoint_source[96], err[512] = "";
+    int rc = 1;
+    if (aws_region_resolve(o->configured_region, o->creds.profile, region, sizeof region,
+                           region_source, sizeof region_source, err, sizeof err) != 0) {
+        printf("error=%s\n", err);
+    } else {
+        const char *configured = o->endpoint && o->endpoint != getenv("KINESIS_ENDPOINT")
+                                     ? o->endpoint
+                                     : NULL;
+        char *url = aws_endpoint_resolve(configured, "kinesis", region, endpoint_source,
+                                         sizeof endpoint_source, err, sizeof err);
+        if (url) {
+            printf("region=%s (%s) endpoint=%s (%s)\n", region, region_source, url,
+                   endpoint_source);
+            free(url);
+            rc = 0;
+        } else {
+            printf("error=%s\n", err);
+        }
+    }
+    curl_global_cleanup();
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -165,7 +245,9 @@ int main(int argc, char **argv)
     int rc = parse_options(argc, argv, &o);
     if (rc != 0)
         return rc;
-    aws_credentials_provider *creds = env_credentials();
+    if (o.resolve_only)
+        return resolve_only(&o);
+    aws_credentials_provider *creds = env_credentials(&o);
     if (!creds) {
         fprintf(stderr, "aws_call: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\n");
         return 2;

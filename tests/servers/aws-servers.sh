@@ -15,6 +15,14 @@
 #   start_http_proxy
 #       tests/servers/http-proxy.js: a forward proxy counting what it
 #       forwards.  Exports HTTP_PROXY_URL (not http_proxy: tests set that).
+#   start_aws_credentials_fake
+#       tests/servers/aws-credentials-fake.js: fake STS (under /sts/), ECS
+#       container credentials (/ecs/) and IMDSv2 (/latest/), and a service
+#       that accepts only the credentials they issued (and FAKE_KNOWN_KEYS).
+#       Reads FAKE_KNOWN_KEYS, FAKE_WEB_IDENTITY_TOKEN and FAKE_ECS_TOKEN
+#       from the environment.  Exports AWS_CREDS_FAKE (its base URL).
+#   creds_fake_stats        its counts (JSON)
+#   creds_fake_set QUERY    changes its behaviour (see the script)
 #   http_proxy_stats        the forward proxy's counts (JSON)
 #   aws_fake_attempts ID    the fake's record for call ID (JSON)
 #   sigv4_proxy_stats       the proxy's counts (JSON)
@@ -58,6 +66,19 @@ start_aws_fake() {
 	[[ -z ${1:-} ]] || args=(--access-key "$1")
 	_start_ready_node aws-fake aws-fake.js "${2:-}" "${args[@]}" || return 1
 	export AWS_FAKE_ENDPOINT=http://127.0.0.1:$_ready_port
+}
+
+start_aws_credentials_fake() {
+	_start_ready_node aws-credentials-fake aws-credentials-fake.js "" || return 1
+	export AWS_CREDS_FAKE=http://127.0.0.1:$_ready_port
+}
+
+creds_fake_stats() {
+	_get_json "$AWS_CREDS_FAKE/__stats"
+}
+
+creds_fake_set() {
+	_get_json "$AWS_CREDS_FAKE/__set?$1" >/dev/null
 }
 
 start_http_proxy() {
