@@ -208,21 +208,12 @@ static int run(const sluice_expr *expr, sluice_expr_ctx *ctx, const sluice_recor
     return eval_node(ev, expr->root, out) == 0 ? SLUICE_OK : SLUICE_ERROR;
 }
 
-SLUICE_API int sluice_expr_eval_bool(const sluice_expr *expr, sluice_expr_ctx *ctx, const sluice_record *record,
-                                     bool *out)
+/* sluice_expr_eval_bool() is in fastpath.c: it tries the fused comparison
+ * first, and comes here for everything else. */
+int expr_eval_bool_generic(const sluice_expr *expr, sluice_expr_ctx *ctx, const sluice_record *record, bool *out)
 {
     expr_eval ev;
     expr_value v;
-    /* The router's usual condition, without the walk: see fastpath.c. */
-    if (expr && ctx && (expr->nodes[expr->root].op == OP_FIELD_EQ || expr->nodes[expr->root].op == OP_FIELD_NE)) {
-        ctx->error[0] = '\0';
-        if (ctx->scratch->used)
-            arena_reset(ctx->scratch);
-        ev.expr = expr;
-        ev.ctx = ctx;
-        ev.record = record;
-        return expr_eval_field_eq(&ev, &expr->nodes[expr->root], out) == 0 ? SLUICE_OK : SLUICE_ERROR;
-    }
     if (run(expr, ctx, record, &ev, &v) != SLUICE_OK)
         return SLUICE_ERROR;
     return expr_to_bool(&ev, &v, 1, out) == 0 ? SLUICE_OK : SLUICE_ERROR;

@@ -80,6 +80,10 @@ typedef enum expr_op {
 } expr_op;
 
 typedef struct expr_function expr_function;
+/* A fused record:value(path) == 'text' (fastpath.c). */
+typedef struct expr_field_eq expr_field_eq;
+typedef int (*expr_fast_eval_fn)(const sluice_expr *expr, sluice_expr_ctx *ctx, const sluice_record *record,
+                                 bool *out);
 
 typedef struct expr_node {
     uint8_t op;      /* expr_op */
@@ -106,14 +110,16 @@ struct sluice_expr {
     uint32_t root;
     expr_owned *owned;
     size_t n_owned;
+    /* When the whole expression is a fused comparison of a one-key path
+     * with a short literal: that comparison, and the function made for its
+     * sizes that sluice_expr_eval_bool() calls without looking at the
+     * nodes (fastpath.c).  Both NULL otherwise. */
+    const expr_field_eq *fast_eq;
+    expr_fast_eval_fn fast_eval;
 };
 
-/* Where a one-key path's key was found in the previous record's root map
- * (fastpath.c). */
-typedef struct expr_key_hint {
-    const char *key;
-    uint32_t index;
-} expr_key_hint;
+/* Slots for where a one-key path's key was found in the previous record's
+ * root map (fastpath.c). */
 #define EXPR_KEY_HINTS 16
 
 /* Per-runner evaluation state (sdk/sluice/expr.h). */
@@ -125,7 +131,7 @@ struct sluice_expr_ctx {
     bool has_fixed_now;
     uint64_t rng[2];         /* uuid:uuid(): xorshift128+ state */
     void *match_data;        /* pcre2_match_data, reused by every regex */
-    expr_key_hint key_hints[EXPR_KEY_HINTS];
+    uint32_t key_hints[EXPR_KEY_HINTS]; /* map indices: guesses, always checked */
     char error[512];
 };
 
@@ -241,6 +247,11 @@ size_t expr_format_double(double d, char *buf);
  * one side is record:value(...) and the other a string literal. */
 void expr_fuse(expr_compiling *c, expr_node *node, const expr_node *left, const expr_node *right);
 int expr_eval_field_eq(expr_eval *ev, const expr_node *node, bool *out);
+/* Sets expr->fast_eq and fast_eval when the root is a fused comparison
+ * sluice_expr_eval_bool() can take directly. */
+void expr_set_fast(sluice_expr *expr);
+/* sluice_expr_eval_bool() without the fast path (eval.c). */
+int expr_eval_bool_generic(const sluice_expr *expr, sluice_expr_ctx *ctx, const sluice_record *record, bool *out);
 
 /* ---- Java date patterns (datefmt.c) --------------------------------------- */
 

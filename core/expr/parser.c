@@ -451,6 +451,7 @@ sluice_expr *expr_compile(const char *text, char *err, size_t errsize)
         expr_free(e);
         return NULL;
     }
+    expr_set_fast(e);
     return e;
 }
 

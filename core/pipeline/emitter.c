@@ -55,8 +55,10 @@ SLUICE_API void sluice_emit(sluice_emitter *out, size_t lane, sluice_record *rec
         out->bad_lane = "a lane index past the stage's lanes";
         return;
     }
-    sluice_batch_add(out->lanes[lane], record);
+    /* Counted first so that the add, inline (this runs once per record
+     * routed), ends the function and needs no stack frame. */
     out->emitted++;
+    batch_add(out->lanes[lane], record);
 }
 
 SLUICE_API void sluice_emit_error(sluice_emitter *out, sluice_record *record, const char *code, const char *fmt, ...)

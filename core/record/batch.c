@@ -69,11 +69,16 @@ static void batch_grow_to(sluice_batch *b, size_t need)
     b->cap = cap;
 }
 
+/* Out of line even here, so that sluice_batch_add() stays frameless. */
+__attribute__((noinline)) void batch_add_grow(sluice_batch *b, sluice_record *record)
+{
+    batch_grow_to(b, b->count + 1);
+    b->records[b->count++] = record;
+}
+
 SLUICE_API void sluice_batch_add(sluice_batch *batch, sluice_record *record)
 {
-    if (batch->count == batch->cap)
-        batch_grow_to(batch, batch->count + 1);
-    batch->records[batch->count++] = record;
+    batch_add(batch, record);
 }
 
 void batch_append_records(sluice_batch *dst, sluice_record *const *records, size_t n)

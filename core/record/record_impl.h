@@ -80,5 +80,19 @@ void batch_free(sluice_batch *b);
 void batch_clear(sluice_batch *b);
 /* Appends n records at once (the runner moving a lane into a stage's input). */
 void batch_append_records(sluice_batch *dst, sluice_record *const *records, size_t n);
+/* Appends one record to a full batch, growing its vector. */
+void batch_add_grow(sluice_batch *b, sluice_record *record);
+
+/* sluice_batch_add(), inline for the core's per-record paths
+ * (sluice_emit): when the vector has room, a store and no call.  The
+ * growth is a tail call, so the common case needs no stack frame. */
+static inline void batch_add(sluice_batch *b, sluice_record *record)
+{
+    if (__builtin_expect(b->count == b->cap, 0)) {
+        batch_add_grow(b, record);
+        return;
+    }
+    b->records[b->count++] = record;
+}
 
 #endif

@@ -181,48 +181,70 @@ void router_destroy(void *state)
     free(r);
 }
 
-/* Evaluates the conditions for one record into r->hit: SLUICE_OK, or
- * SLUICE_ERROR after making it a record error. */
-static int evaluate(router *r, sluice_record *record, sluice_emitter *out, size_t *hits)
+/* A condition that could not be evaluated: the record is a record error.
+ * Out of line, so that the loop below keeps its registers for the usual
+ * case. */
+static __attribute__((noinline, cold)) void condition_failed(sluice_emitter *out, sluice_record *record, size_t i,
+                                                              const sluice_expr_ctx *ectx)
 {
-    *hits = 0;
-    for (size_t i = 0; i < r->n_routes; i++) {
-        r->hit[i] = false;
-        if (r->first_only && *hits)
-            continue;
-        bool holds;
-        if (sluice_expr_eval_bool(r->when[i], r->ectx, record, &holds) != SLUICE_OK) {
-            sluice_emit_error(out, record, ROUTER_ERROR_CODE, "routes[%zu].when: %s", i,
-                              sluice_expr_ctx_error(r->ectx));
-            return SLUICE_ERROR;
-        }
-        r->hit[i] = holds;
-        *hits += holds;
-    }
-    return SLUICE_OK;
+    sluice_emit_error(out, record, ROUTER_ERROR_CODE, "routes[%zu].when: %s", i, sluice_expr_ctx_error(ectx));
 }
 
+/* A record for several lanes: the original goes to the last lane it
+ * belongs to, copies to the others, made before the original is handed
+ * on.  Out of line for the same reason. */
+static __attribute__((noinline)) void emit_to_all(sluice_batch *in, sluice_emitter *out, sluice_record *record,
+                                                  const bool *hit, size_t n_routes, size_t hits)
+{
+    for (size_t i = 0; i < n_routes; i++) {
+        if (!hit[i])
+            continue;
+        hits--;
+        sluice_emit(out, i, hits ? sluice_record_copy(in, record) : record);
+    }
+}
+
+/* One pass over the batch.  The per-record work is kept small (the router
+ * sits in front of everything routed; issue 4 budgets it): the config is
+ * read into locals once, since the evaluation calls could otherwise make
+ * the compiler reload it; conditions write their result straight into
+ * hit[]; and a record that holds for one condition only (or none, the
+ * usual cases) goes straight to its lane without a second look at the
+ * conditions.  Every condition is evaluated before any emit, so that a
+ * condition failing on a record sends it to no lane. */
 int router_process(void *state, sluice_batch *in, sluice_emitter *out)
 {
-    router *r = state;
+    const router *r = state;
+    const size_t n_routes = r->n_routes;
+    const sluice_expr *const *when = r->when;
+    bool *hit = r->hit;
+    /* "first": evaluating stops at the first condition that holds. */
+    const size_t stop_at_hits = r->first_only ? 1 : SIZE_MAX;
+    sluice_expr_ctx *ectx = r->ectx;
     size_t n = sluice_batch_count(in);
     for (size_t k = 0; k < n; k++) {
         sluice_record *record = sluice_batch_record(in, k);
-        size_t hits;
-        if (evaluate(r, record, out, &hits) != SLUICE_OK)
-            continue;
-        if (hits == 0) {
-            sluice_emit(out, r->n_routes, record);
+        size_t hits = 0, lane = n_routes; /* n_routes: the default lane */
+        size_t failed = SIZE_MAX;         /* the condition that could not be evaluated */
+        for (size_t i = 0; i < n_routes; i++) {
+            if (sluice_expr_eval_bool(when[i], ectx, record, &hit[i]) != SLUICE_OK) {
+                failed = i;
+                break;
+            }
+            if (hit[i]) {
+                lane = i;
+                if (++hits == stop_at_hits)
+                    break; /* hit[] past the lane is stale, but hits is 1 */
+            }
+        }
+        if (failed != SIZE_MAX) {
+            condition_failed(out, record, failed, ectx);
             continue;
         }
-        /* The original goes to the last lane it belongs to, copies to the
-         * others, made before the original is handed on. */
-        for (size_t i = 0; i < r->n_routes; i++) {
-            if (!r->hit[i])
-                continue;
-            hits--;
-            sluice_emit(out, i, hits ? sluice_record_copy(in, record) : record);
-        }
+        if (hits <= 1)
+            sluice_emit(out, lane, record);
+        else
+            emit_to_all(in, out, record, hit, n_routes, hits);
     }
     return SLUICE_OK;
 }

@@ -11,9 +11,9 @@
  *    of the whole input);
  *  - delimited, text and json records written by the writer and parsed
  *    again are the same records (those the writer accepts);
- * without crashing, leaking or reading out of bounds.  Build it as
- * tests/fuzz/run.sh builds fuzz_expr, with core/format, core/record and
- * core/arena.c. */
+ * without crashing, leaking or reading out of bounds.  tests/fuzz/run.sh
+ * builds it (with core/format, core/record and core/arena.c) and runs it
+ * next to fuzz_expr. */
 #include "config.h"
 
 #include <stdint.h>

@@ -35,6 +35,7 @@ mkdir -p "$work"
 # The sources each target needs: the code under test and what it calls.
 expr_sources=("$srcdir"/core/expr/*.c "$srcdir"/core/record/*.c "$srcdir"/core/arena.c
 	"$srcdir"/core/format/number.c "$srcdir"/core/format/datetime.c)
+data_format_sources=("$srcdir"/core/format/*.c "$srcdir"/core/record/*.c "$srcdir"/core/arena.c)
 
 : >"$work/config.h" # the sources include it; nothing in them needs its macros
 # shellcheck disable=SC2054 # the commas belong to -fsanitize's value
@@ -78,10 +79,16 @@ fuzz() {
 	return 1
 }
 
+# Every target is built before any runs: one that does not build fails the
+# run even when another would find nothing.
 status=0
 build fuzz_expr "${expr_sources[@]}" || status=$?
 if ((status == 0)); then
+	build fuzz_data_format "${data_format_sources[@]}" || status=$?
+fi
+if ((status == 0)); then
 	fuzz fuzz_expr || status=1
+	fuzz fuzz_data_format || status=1
 fi
 [[ -n $keep ]] || rm -rf "$work"
 exit "$status"

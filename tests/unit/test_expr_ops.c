@@ -322,6 +322,60 @@ static void test_fused_equality(void **state)
 }
 
 /* The typed results of the SDK's evaluation functions. */
+/* sluice_expr_eval_bool() of `record:value('/KEY') == 'LIT'` with every
+ * key and literal size from 1 to 20 bytes (fastpath.c has code for each
+ * size class and a way back for longer ones), literals differing from the
+ * value in their first, middle or last byte or in their length, keys that
+ * are prefixes of one another, two records of different shapes, and more
+ * conditions than the context has position hints.  The answer is always
+ * the bytes' equality. */
+static void test_fused_sizes(void **state)
+{
+    (void)state;
+    enum { MAX = 20 };
+    static const char key_chars[] = "KEYabcdefghijklmnopq";
+    static const char value_chars[] = "VALUE_0123456789abcd";
+    sluice_field *roots[2] = {sluice_field_new_map(helper_batch, MAX), sluice_field_new_map(helper_batch, MAX)};
+    for (size_t shape = 0; shape < 2; shape++) {
+        for (size_t k = 0; k < MAX; k++) {
+            size_t len = shape ? MAX - k : k + 1; /* the second record in reverse order */
+            sluice_map_put(helper_batch, roots[shape], key_chars, len,
+                           sluice_field_new_string(helper_batch, value_chars, len));
+        }
+    }
+    sluice_record *records[2] = {sluice_record_new(helper_batch, roots[0]), sluice_record_new(helper_batch, roots[1])};
+    for (size_t klen = 1; klen <= MAX; klen++) {
+        for (size_t llen = 1; llen <= MAX + 1; llen++) {
+            for (int variant = 0; variant < 4; variant++) {
+                /* 0: as is; 1, 2, 3: first, middle, last byte changed. */
+                char lit[MAX + 2];
+                memcpy(lit, value_chars, MAX);
+                lit[MAX] = 'x';
+                lit[llen] = '\0';
+                size_t at = variant == 1 ? 0 : variant == 2 ? llen / 2 : llen - 1;
+                if (variant)
+                    lit[at] = '#';
+                bool want_eq = variant == 0 && llen == klen;
+                for (int ne = 0; ne < 2; ne++) {
+                    char text[128];
+                    snprintf(text, sizeof text, "${record:value('/%.*s') %s '%s'}", (int)klen, key_chars,
+                             ne ? "!=" : "==", lit);
+                    char err[256];
+                    sluice_expr *e = expr_compile(text, err, sizeof err);
+                    assert_non_null(e);
+                    for (int round = 0; round < 4; round++) {
+                        bool b = !(want_eq != ne);
+                        assert_int_equal(sluice_expr_eval_bool(e, helper_ctx, records[round % 2], &b), SLUICE_OK);
+                        if (b != (want_eq != ne))
+                            fail_msg("%s, record %d: got %d", text, round % 2, b);
+                    }
+                    expr_free(e);
+                }
+            }
+        }
+    }
+}
+
 static void test_sdk_results(void **state)
 {
     (void)state;
@@ -386,7 +440,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_literals),   cmocka_unit_test(test_arithmetic), cmocka_unit_test(test_unary),
         cmocka_unit_test(test_relational), cmocka_unit_test(test_equality),   cmocka_unit_test(test_logic),
-        cmocka_unit_test(test_to_string),  cmocka_unit_test(test_fused_equality), cmocka_unit_test(test_sdk_results),
+        cmocka_unit_test(test_to_string),  cmocka_unit_test(test_fused_equality),
+        cmocka_unit_test(test_fused_sizes),  cmocka_unit_test(test_sdk_results),
     };
     return cmocka_run_group_tests(tests, expr_setup, expr_teardown);
 }
