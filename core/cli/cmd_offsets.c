@@ -74,7 +74,9 @@ static void print_text(const char *dir, const char *path, const char *origin, co
     }
     printf("%s: %zu offset(s) of origin %s\n", path, map->n, origin);
     for (size_t i = 0; i < map->n; i++)
-        printf("%s\t%s\n", map->keys[i], map->values[i]);
+        /* An origin with one position keeps it under "": say so rather
+         * than print a line that starts with a tab. */
+        printf("%s\t%s\n", *map->keys[i] ? map->keys[i] : "(the origin's position)", map->values[i]);
 }
 
 static int print_json(const char *dir, const char *path, const char *origin, const offset_map *map)

@@ -203,8 +203,13 @@ sed 's/sig\.log/sig2.log/; s/"slow_ms": 300/"slow_ms": 3000/' sig.json >sig2.jso
 "$SLUICE" run sig2.json $kit --state-dir state-sig2 --log-level warn 2>sig2.err &
 pid=$!
 wait_until 10 test -s sig2.log || true
+# The first batch is written: wait until the second is well inside its slow
+# write, so the first signal cannot fall between two batches.
+sleep 0.5
 kill -TERM "$pid"
-sleep 0.1
+# Two signals close together may be merged into one while pending; the
+# batch in flight sleeps 3 s, so half a second apart is safely two.
+sleep 0.5
 kill -TERM "$pid"
 rc=0
 wait "$pid" || rc=$?
@@ -216,6 +221,7 @@ sed 's/sig\.log/sig3.log/; s/"slow_ms": 300/"slow_ms": 5000/' sig.json >sig3.jso
 "$SLUICE" run sig3.json $kit --state-dir state-sig3 --stop-timeout 1s --log-level warn 2>sig3.err &
 pid=$!
 wait_until 10 test -s sig3.log || true
+sleep 0.5 # inside the second batch's 5 s write, as above
 kill -TERM "$pid"
 rc=0
 wait "$pid" || rc=$?
