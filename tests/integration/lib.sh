@@ -217,6 +217,14 @@ _pid_alive() {
 
 _pid_gone() { ! _pid_alive "$1"; }
 
+# True once PID is stopped (SIGSTOP) or gone.
+_pid_stopped() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	stat=${stat##*) }
+	[[ ${stat:0:1} == [TtZ] ]]
+}
+
 # Print the pids whose parent is PID (procps may not be installed).
 _children_of() {
 	local f stat rest ppid

@@ -305,11 +305,20 @@ stop_postgres() {
 	read -r pid sig <"$SLUICE_TEST_TMP/run/postgres.pid"
 	case ${1:-} in
 	--kill)
-		local children
+		# Freeze the postmaster first, so that it forks no backend between
+		# listing its children and killing them: a backend left alive keeps
+		# the shared memory attached, and the restart then refuses with
+		# "pre-existing shared memory block is still in use".
+		local children child
+		kill -STOP "$pid" 2>/dev/null || true
+		wait_until 5 _pid_stopped "$pid" || true
 		children=$(_children_of "$pid")
 		# shellcheck disable=SC2086 # one pid per word
 		kill -KILL "$pid" $children 2>/dev/null || true
 		wait_until 10 _pid_gone "$pid"
+		for child in $children; do
+			wait_until 10 _pid_gone "$child" || true
+		done
 		;;
 	--immediate) _stop_pid "$pid" QUIT ;;
 	*) _stop_pid "$pid" INT 60 ;;
