@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # examples/quickstart.json as a user runs it: every record written once,
 # routed by payment type into card, cash and other files, in order, with the
-# taxi fields; the same run twice appends.
+# taxi fields, card numbers masked but for their last 4 digits (checked
+# against the generator's own records); the same run twice appends.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cd "$SLUICE_TEST_TMP" || bail "no temp dir"
@@ -52,6 +53,32 @@ JS
 is "${report%% *}" 10000 "quickstart: 10000 records"
 like "$report" 'sums-ok' "quickstart: totals checked on sound records"
 like "$report" 'all-good$' "quickstart: every record in order with the taxi fields"
+
+# The same generator config without the mask and the router: the card
+# numbers as they were, to check the masked ones against.
+node -e '
+const p = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+const gen = p.stages.find(s => s.stage === "dev:generator");
+console.log(JSON.stringify({ pipeline: "unmasked", stages: [gen,
+  { id: "w", stage: "file:writer", inputs: [gen.id], config: { path: "unmasked.jsonl" } }] }));' \
+	"$top_srcdir/examples/quickstart.json" >unmasked.json
+check "quickstart: the generator alone runs" "$SLUICE" run unmasked.json --state-dir state-unmasked
+masking=$(node - taxi.jsonl unmasked.jsonl <<'JS'
+const fs = require("fs");
+const read = f => fs.readFileSync(f, "utf8").trim().split("\n").map(l => JSON.parse(l));
+const [masked, plain] = [read(process.argv[2]), read(process.argv[3])];
+let cards = 0, bad = [];
+plain.forEach((p, i) => {
+  const m = masked[i].credit_card, c = p.credit_card;
+  if (c === null) { if (m !== null) bad.push(`${i}: null became ${m}`); return; }
+  cards++;
+  if (m !== "x".repeat(c.length - 4) + c.slice(-4)) bad.push(`${i}: ${c} -> ${m}`);
+});
+console.log(`${plain.length} ${cards > 5000 ? "many-cards" : "few-cards:" + cards} ${bad.slice(0, 3).join("; ") || "all-masked"}`);
+JS
+)
+is "$masking" "10000 many-cards all-masked" "quickstart: every card number masked but for its last 4 digits, nulls left null"
+unlike "$(cat card.jsonl cash.jsonl other.jsonl)" '"credit_card":"[0-9]{5}' "quickstart: no card number in clear in any file"
 
 cp card.jsonl card-first.jsonl
 "$SLUICE" run "$top_srcdir/examples/quickstart.json" --state-dir state2 >/dev/null 2>&1

@@ -1,0 +1,97 @@
+/* plugins/fields/fields.h — the fields plugin: small stages that reshape
+ * records (SDC's Expression Evaluator, Field Remover, Field Renamer, Field
+ * Masker and Field Type Converter), and the helpers they share. */
+#ifndef SLUICE_PLUGINS_FIELDS_H
+#define SLUICE_PLUGINS_FIELDS_H
+
+#include <sluice/sluice.h>
+
+/* Record error codes, one per stage, so an error record says who failed. */
+#define FIELDS_SET_ERROR "FIELDS_01"
+#define FIELDS_RENAME_ERROR "FIELDS_02"
+#define FIELDS_MASK_ERROR "FIELDS_03"
+#define FIELDS_CONVERT_ERROR "FIELDS_04"
+
+extern const sluice_config_schema fields_set_schema;
+extern const sluice_config_schema fields_remove_schema;
+extern const sluice_config_schema fields_rename_schema;
+extern const sluice_config_schema fields_mask_schema;
+extern const sluice_config_schema fields_convert_schema;
+
+int fields_set_init(sluice_stage_ctx *ctx, const sluice_config *config, void **state);
+void fields_set_destroy(void *state);
+int fields_set_process(void *state, sluice_batch *in, sluice_emitter *out);
+
+int fields_remove_init(sluice_stage_ctx *ctx, const sluice_config *config, void **state);
+void fields_remove_destroy(void *state);
+int fields_remove_process(void *state, sluice_batch *in, sluice_emitter *out);
+
+int fields_rename_init(sluice_stage_ctx *ctx, const sluice_config *config, void **state);
+void fields_rename_destroy(void *state);
+int fields_rename_process(void *state, sluice_batch *in, sluice_emitter *out);
+
+int fields_mask_init(sluice_stage_ctx *ctx, const sluice_config *config, void **state);
+void fields_mask_destroy(void *state);
+int fields_mask_process(void *state, sluice_batch *in, sluice_emitter *out);
+
+int fields_convert_init(sluice_stage_ctx *ctx, const sluice_config *config, void **state);
+void fields_convert_destroy(void *state);
+int fields_convert_process(void *state, sluice_batch *in, sluice_emitter *out);
+
+/* ---- paths (paths.c) ------------------------------------------------------ */
+
+/* Checks that `text` is a path a fields stage can work on: it compiles,
+ * is not the root, and has no wildcard (not supported yet: the SDK's
+ * paths address one field).  On a problem writes "WHAT: ..." to err and
+ * returns SLUICE_ERROR. */
+int fields_check_path(const char *what, const char *text, char *err, size_t errsize);
+
+/* Checks every item of the LIST of strings `key` with fields_check_path,
+ * and that there is at least one. */
+int fields_check_path_list(const sluice_config *config, const char *key, char *err, size_t errsize);
+
+/* Compiles the paths of the LIST of strings `key` of `config` into a new
+ * array (free with fields_free_paths).  NULL after sluice_stage_fail. */
+sluice_path **fields_compile_paths(sluice_stage_ctx *ctx, const sluice_config *config, const char *key,
+                                   size_t *n);
+void fields_free_paths(sluice_path **paths, size_t n);
+
+/* One step of a path as text: a map key or a list index. */
+typedef struct fields_step {
+    bool is_index;
+    size_t index;
+    size_t key_len;
+    char key[]; /* unescaped, NUL-terminated */
+} fields_step;
+
+/* Splits a path (already checked) into steps: a malloc'ed array of
+ * malloc'ed steps, free with fields_free_steps.  -1 on out of memory. */
+int fields_split_path(const char *text, fields_step ***steps, size_t *n);
+void fields_free_steps(fields_step **steps, size_t n);
+
+/* The text of the parent of a checked path ("/a/b" -> "/a", "/a" -> "/"),
+ * malloc'ed; NULL on out of memory. */
+char *fields_parent_path(const char *text);
+
+/* ---- values as text (text.c) --------------------------------------------- */
+
+/* The text of a scalar field for a message or a conversion to string,
+ * NUL-terminated in `batch`'s arena: strings as they are, numbers in
+ * their shortest exact form, datetimes in RFC 3339.  "<list>" / "<map>"
+ * for containers. */
+const char *fields_value_text(sluice_batch *batch, const sluice_field *field, size_t *len);
+
+/* ---- datetimes (datetime.c) ----------------------------------------------- */
+
+/* Checks a Java-style date pattern (the subset fields:convert supports);
+ * on a problem writes why to `why` and returns SLUICE_ERROR. */
+int fields_datefmt_check(const char *pattern, char *why, size_t whysize);
+/* Parses `text` with `pattern`, or as RFC 3339 when pattern is NULL:
+ * SLUICE_OK with microseconds since the epoch (UTC). */
+int fields_datetime_parse(const char *pattern, const char *text, size_t len, int64_t *epoch_us);
+/* Formats with `pattern`, or RFC 3339 UTC when NULL, into buf (room for
+ * `size` bytes, NUL-terminated); returns the length, or 0 when it does not
+ * fit. */
+size_t fields_datetime_format(const char *pattern, int64_t epoch_us, char *buf, size_t size);
+
+#endif
