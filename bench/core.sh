@@ -9,12 +9,9 @@
 # Targets (issue 2): >= 2M records/CPU-s, <= 1,500 instructions/record,
 # <= 64 MiB.  Usage: bench/core.sh [BUILD_DIR]   (default: ./build)
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-build=$(cd "${1:-$here/../build}" && pwd)
-sluice="$build/sluice-uninstalled"
-[ -x "$sluice" ] || { echo "bench/core.sh: no $sluice: build first" >&2; exit 2; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+name=core
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh" "$@"
 
 pipeline() { # records batch_size -> descriptor path
     local f="$work/gen-$1.json"
@@ -27,37 +24,6 @@ pipeline() { # records batch_size -> descriptor path
 JSON
     echo "$f"
 }
-
-# CPU time is noisy on shared machines: the best of three runs.
-# Every run starts from no offsets: a state directory of its own.
-fresh_state() { mktemp -d "$work/state.XXXXXX"; }
-
-run_timed() { # descriptor -> "cpu_seconds max_rss_kib"
-    local i out
-    for i in 1 2 3; do
-        out=$( { /usr/bin/time -f '%U %S %M' "$sluice" run "$1" --state-dir "$(fresh_state)" --log-level error \
-            --no-progress >/dev/null; } 2>&1 | tail -n 1)
-        awk '{ printf "%.3f %d\n", $1 + $2, $3 }' <<<"$out"
-    done | sort -n | head -n 1
-}
-
-# Instructions of the whole process, libraries and plugins included.
-instructions() { # descriptor -> count
-    local out="$work/cg.out"
-    # The wrapper script execs the libtool wrapper: follow children.
-    valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$out.%p" \
-        "$sluice" run "$1" --state-dir "$(fresh_state)" --log-level error --no-progress >/dev/null 2>"$work/cg.log"
-    local total=0 f
-    for f in "$out".*; do
-        local n
-        n=$(awk '/^summary:/ { print $2 }' "$f")
-        [ -n "$n" ] && total=$((total + n))
-        rm -f "$f"
-    done
-    echo "$total"
-}
-
-command -v /usr/bin/time >/dev/null || { echo "bench/core.sh: needs GNU time (apt-get install time)" >&2; exit 2; }
 
 N=1000000
 echo "sluice bench/core.sh — dev:generator (taxi) -> dev:trash"

@@ -12,13 +12,9 @@
 # Issue 5 asks for the figure; it sets no target.
 # Usage: bench/fields.sh [BUILD_DIR]   (default: ./build)
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-build=$(cd "${1:-$here/../build}" && pwd)
-sluice="$build/sluice-uninstalled"
-[ -x "$sluice" ] || { echo "bench/fields.sh: no $sluice: build first" >&2; exit 2; }
-command -v /usr/bin/time >/dev/null || { echo "bench/fields.sh: needs GNU time (apt-get install time)" >&2; exit 2; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+name=fields
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh" "$@"
 
 # pipeline KIND RECORDS -> descriptor path; KIND is "plain" or "fields".
 pipeline() {
@@ -49,30 +45,6 @@ JSON
     echo "$f"
 }
 
-# Every run gets a new state directory: a generator resumes from its
-# committed offset, and a second run in the same one would make nothing.
-state() { mktemp -d -p "$work"; }
-
-run_cpu() { # descriptor -> best CPU seconds of three
-    local _
-    for _ in 1 2 3; do
-        { /usr/bin/time -f '%U %S' "$sluice" run "$1" --state-dir "$(state)" --log-level error >/dev/null; } 2>&1 |
-            tail -n 1 | awk '{ printf "%.3f\n", $1 + $2 }'
-    done | sort -n | head -n 1
-}
-
-instructions() { # descriptor -> count (whole process, children followed)
-    local out="$work/cg.out" total=0 f n
-    valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$out.%p" \
-        "$sluice" run "$1" --state-dir "$(state)" --log-level error >/dev/null 2>"$work/cg.log"
-    for f in "$out".*; do
-        n=$(awk '/^summary:/ { print $2 }' "$f")
-        [ -n "$n" ] && total=$((total + n))
-        rm -f "$f"
-    done
-    echo "$total"
-}
-
 N=${BENCH_RECORDS:-1000000}
 echo "sluice bench/fields.sh — dev:generator (taxi) -> fields:set -> fields:mask -> fields:convert (3) -> dev:trash"
 plain=$(run_cpu "$(pipeline plain "$N")")
@@ -84,15 +56,8 @@ awk -v p="$plain" -v c="$chained" -v n="$N" 'BEGIN {
     printf "%-34s %14s %14.0f\n", "chain ns per record", "-", d }'
 
 if command -v valgrind >/dev/null; then
-    small=20000 large=120000
-    per() { # kind -> instructions per record
-        local a b
-        a=$(instructions "$(pipeline "$1" $small)")
-        b=$(instructions "$(pipeline "$1" $large)")
-        echo $(((b - a) / (large - small)))
-    }
-    ip=$(per plain)
-    ic=$(per fields)
+    ip=$(instructions_per_record pipeline plain)
+    ic=$(instructions_per_record pipeline fields)
     printf '%-34s %14s %14s\n' "instructions per record" "$ip" "$ic"
     printf '%-34s %14s %14s\n' "chain instructions per record" "-" "$((ic - ip))"
 else

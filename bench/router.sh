@@ -11,13 +11,9 @@
 # <= 1,700 instructions per record.
 # Usage: bench/router.sh [BUILD_DIR]   (default: ./build)
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-build=$(cd "${1:-$here/../build}" && pwd)
-sluice="$build/sluice-uninstalled"
-[ -x "$sluice" ] || { echo "bench/router.sh: no $sluice: build first" >&2; exit 2; }
-command -v /usr/bin/time >/dev/null || { echo "bench/router.sh: needs GNU time (apt-get install time)" >&2; exit 2; }
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+name=router
+# shellcheck source=bench/lib.sh
+. "$(dirname "$0")/lib.sh" "$@"
 
 # pipeline KIND RECORDS -> descriptor path; KIND is "plain" or "router".
 pipeline() {
@@ -47,30 +43,6 @@ JSON
     echo "$f"
 }
 
-# Every run gets a new state directory: a generator resumes from its
-# committed offset, and a second run in the same one would make nothing.
-state() { mktemp -d -p "$work"; }
-
-run_cpu() { # descriptor -> best CPU seconds of three
-    local _
-    for _ in 1 2 3; do
-        { /usr/bin/time -f '%U %S' "$sluice" run "$1" --state-dir "$(state)" --log-level error >/dev/null; } 2>&1 |
-            tail -n 1 | awk '{ printf "%.3f\n", $1 + $2 }'
-    done | sort -n | head -n 1
-}
-
-instructions() { # descriptor -> count (whole process, children followed)
-    local out="$work/cg.out" total=0 f n
-    valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$out.%p" \
-        "$sluice" run "$1" --state-dir "$(state)" --log-level error >/dev/null 2>"$work/cg.log"
-    for f in "$out".*; do
-        n=$(awk '/^summary:/ { print $2 }' "$f")
-        [ -n "$n" ] && total=$((total + n))
-        rm -f "$f"
-    done
-    echo "$total"
-}
-
 N=1000000
 echo "sluice bench/router.sh — dev:generator (taxi) -> router (2 conditions, 3 lanes) -> dev:trash"
 plain=$(run_cpu "$(pipeline plain $N)")
@@ -83,15 +55,8 @@ awk -v p="$plain" -v r="$routed" -v n=$N 'BEGIN {
     printf "%-34s %14s %14.0f   (target <= 100)\n", "router ns per condition", "-", d / 2 }'
 
 if command -v valgrind >/dev/null; then
-    small=20000 large=120000
-    per() { # kind -> instructions per record
-        local a b
-        a=$(instructions "$(pipeline "$1" $small)")
-        b=$(instructions "$(pipeline "$1" $large)")
-        echo $(((b - a) / (large - small)))
-    }
-    ip=$(per plain)
-    ir=$(per router)
+    ip=$(instructions_per_record pipeline plain)
+    ir=$(instructions_per_record pipeline router)
     printf '%-34s %14s %14s   (target <= 1,700 with router)\n' "instructions per record" "$ip" "$ir"
 else
     echo "instructions per record: valgrind not installed"
