@@ -17,6 +17,7 @@
 
 #include "config/schema.h"
 #include "pipeline/strict_json.h"
+#include "read_file.h"
 
 /* The error stage's id; reserved so no regular stage can take it. */
 #define ERROR_STAGE_ID "error_records"
@@ -353,46 +354,11 @@ descriptor *descriptor_load_string(const char *text, size_t len, const char *sou
     return d;
 }
 
-/* The whole file in memory; NULL with errno set.  Reading stops just
- * past STRICT_JSON_MAX_LEN (the parser refuses that much), so a FIFO or
- * /dev/zero cannot exhaust memory. */
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap || n > STRICT_JSON_MAX_LEN)
-            break;
-        char *grown = realloc(buf, cap * 2);
-        if (!grown) {
-            free(buf);
-            buf = NULL;
-            errno = ENOMEM;
-            break;
-        }
-        buf = grown;
-        cap *= 2;
-    }
-    int failed = buf && ferror(f);
-    int saved = errno;
-    fclose(f);
-    if (failed) {
-        free(buf);
-        errno = saved ? saved : EIO;
-        return NULL;
-    }
-    *len = n;
-    return buf;
-}
-
 descriptor *descriptor_load_file(const char *path, char *err, size_t errsize)
 {
     size_t len = 0;
-    char *text = read_all(path, &len);
+    /* Reading stops just past what the parser accepts: it refuses that much. */
+    char *text = read_file(path, STRICT_JSON_MAX_LEN, &len);
     if (!text) {
         if (err && errsize)
             snprintf(err, errsize, "%s: cannot read: %s", path, strerror(errno));

@@ -4,46 +4,14 @@
 #include "pipeline/offset_file.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
-/* The whole file, NUL-terminated, or NULL with errno set (ENOENT: none). */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rbe");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n - 1, f);
-        if (ferror(f) || feof(f))
-            break;
-        char *bigger = realloc(buf, cap * 2);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            errno = ENOMEM;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
-    }
-    int failed = !buf || ferror(f);
-    int saved = errno;
-    fclose(f);
-    if (failed) {
-        free(buf);
-        errno = saved ? saved : EIO;
-        return NULL;
-    }
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
+#include "read_file.h"
 
 /* Parses strictly; the whole text must be one JSON value. */
 static json_object *parse(const char *path, const char *text, size_t len, char *err, size_t errsize)
@@ -120,7 +88,7 @@ int offset_file_read(const char *path, char **origin, offset_map *map, char *err
 {
     *origin = NULL;
     size_t len;
-    char *text = slurp(path, &len);
+    char *text = read_file(path, SIZE_MAX, &len);
     if (!text) {
         if (errno == ENOENT)
             return 0;
