@@ -87,16 +87,12 @@ int cmd_run(int argc, char **argv)
     if (rc >= 0)
         return rc;
     loaded_pipeline lp;
-    rc = load_pipeline(opts.args[0], opts.plugin_path, &lp);
+    run_state rs;
+    rc = load_pipeline_with_state(opts.args[0], opts.plugin_path, opts.state_dir, &lp, &rs);
     if (rc)
         return rc;
 
     char err[2048];
-    run_state rs;
-    if (run_state_open(&rs, lp.pipeline, opts.state_dir) != 0) {
-        loaded_pipeline_free(&lp);
-        return EXIT_RUNTIME;
-    }
 
     run_options ro;
     run_options_default(&ro);

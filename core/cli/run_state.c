@@ -44,3 +44,15 @@ void run_state_close(run_state *rs)
     rs->offsets = NULL;
     rs->lock = NULL;
 }
+
+int load_pipeline_with_state(const char *path, const char *plugin_path, const char *state_dir, loaded_pipeline *lp,
+                             run_state *rs)
+{
+    int rc = load_pipeline(path, plugin_path, lp);
+    if (rc)
+        return rc;
+    rc = run_state_open(rs, lp->pipeline, state_dir);
+    if (rc)
+        loaded_pipeline_free(lp);
+    return rc;
+}

@@ -6,6 +6,7 @@
 
 #include <limits.h>
 
+#include "cli/load_pipeline.h"
 #include "pipeline/graph.h"
 #include "pipeline/offset_store.h"
 #include "pipeline/state_lock.h"
@@ -23,5 +24,11 @@ typedef struct run_state {
  * origin, ...), with everything released. */
 int run_state_open(run_state *rs, const pipeline *p, const char *explicit_dir);
 void run_state_close(run_state *rs);
+
+/* What run and preview do first: load and check the descriptor at `path`,
+ * then open its state directory.  0, or the exit status to return (the
+ * problem already reported, everything released). */
+int load_pipeline_with_state(const char *path, const char *plugin_path, const char *state_dir, loaded_pipeline *lp,
+                             run_state *rs);
 
 #endif
