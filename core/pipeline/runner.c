@@ -121,64 +121,51 @@ static void gather_input(runner *r, stage_run *s)
     s->n_in += s->input->count;
 }
 
-/* Records without a required field go to error handling before the stage
- * sees them (SDC's "Required Fields"). */
-static void check_required_fields(runner *r, stage_run *s)
+/* Why `rec` may not reach the stage, written to msg: a missing required
+ * field (SDC's "Required Fields") or a precondition that fails or cannot
+ * be evaluated (SDC's "Preconditions").  The error code, or NULL when the
+ * record may pass. */
+static const char *screen_record(runner *r, const pipeline_stage *ps, const sluice_record *rec, char *msg,
+                                 size_t size)
 {
-    const pipeline_stage *ps = s->ps;
-    if (!ps->n_required)
-        return;
-    sluice_batch *in = s->input;
-    size_t kept = 0;
-    for (size_t i = 0; i < in->count; i++) {
-        sluice_record *rec = in->records[i];
-        const sluice_path *missing = NULL;
-        for (size_t k = 0; k < ps->n_required && !missing; k++)
-            if (!sluice_path_get(rec, ps->required[k]))
-                missing = ps->required[k];
-        if (!missing) {
-            in->records[kept++] = rec;
-            continue;
+    for (size_t k = 0; k < ps->n_required; k++)
+        if (!sluice_path_get(rec, ps->required[k])) {
+            snprintf(msg, size, "required field %s is missing", sluice_path_text(ps->required[k]));
+            return "SLUICE_REQUIRED_FIELD";
         }
-        char msg[512];
-        snprintf(msg, sizeof msg, "required field %s is missing", sluice_path_text(missing));
-        error_list_add(&r->errors, rec, s->index, "SLUICE_REQUIRED_FIELD",
-                       sluice_batch_strndup(in, msg, strlen(msg)));
-        s->n_errors++;
+    for (size_t k = 0; k < ps->n_preconditions; k++) {
+        bool holds = false;
+        if (sluice_expr_eval_bool(ps->preconditions[k], r->expr_ctx, rec, &holds) != SLUICE_OK) {
+            snprintf(msg, size, "precondition %s: %s", sluice_expr_text(ps->preconditions[k]),
+                     sluice_expr_ctx_error(r->expr_ctx));
+            return "SLUICE_PRECONDITION";
+        }
+        if (!holds) {
+            snprintf(msg, size, "precondition failed: %s", sluice_expr_text(ps->preconditions[k]));
+            return "SLUICE_PRECONDITION";
+        }
     }
-    in->count = kept;
+    return NULL;
 }
 
-/* Records failing a precondition (or whose evaluation fails) go to error
- * handling before the stage sees them, naming the expression (SDC's
- * "Preconditions", error CONTAINER_0051). */
-static void check_preconditions(runner *r, stage_run *s)
+/* Records a stage may not see go to error handling before it runs; the
+ * others stay in its input, in order. */
+static void screen_input(runner *r, stage_run *s)
 {
     const pipeline_stage *ps = s->ps;
-    if (!ps->n_preconditions)
+    if (!ps->n_required && !ps->n_preconditions)
         return;
     sluice_batch *in = s->input;
     size_t kept = 0;
     for (size_t i = 0; i < in->count; i++) {
         sluice_record *rec = in->records[i];
-        const char *why = NULL;
         char msg[1024];
-        for (size_t k = 0; k < ps->n_preconditions && !why; k++) {
-            bool holds = false;
-            if (sluice_expr_eval_bool(ps->preconditions[k], r->expr_ctx, rec, &holds) != SLUICE_OK) {
-                snprintf(msg, sizeof msg, "precondition %s: %s", sluice_expr_text(ps->preconditions[k]),
-                         sluice_expr_ctx_error(r->expr_ctx));
-                why = msg;
-            } else if (!holds) {
-                snprintf(msg, sizeof msg, "precondition failed: %s", sluice_expr_text(ps->preconditions[k]));
-                why = msg;
-            }
-        }
-        if (!why) {
+        const char *code = screen_record(r, ps, rec, msg, sizeof msg);
+        if (!code) {
             in->records[kept++] = rec;
             continue;
         }
-        error_list_add(&r->errors, rec, s->index, "SLUICE_PRECONDITION", sluice_batch_strndup(in, why, strlen(why)));
+        error_list_add(&r->errors, rec, s->index, code, sluice_batch_strndup(in, msg, strlen(msg)));
         s->n_errors++;
     }
     in->count = kept;
@@ -477,8 +464,7 @@ int runner_finish(runner *r)
         size_t errors_before = r->errors.n;
         uint64_t in0 = s->n_in, out0 = s->n_out, err0 = s->n_errors;
         gather_input(r, s);
-        check_required_fields(r, s);
-        check_preconditions(r, s);
+        screen_input(r, s);
         int step = 0;
         if (s->ps->def->kind == SLUICE_PROCESSOR) {
             step = run_processor(r, s);
