@@ -26,6 +26,18 @@ static void path_release(void *p)
     sluice_path_free(p);
 }
 
+/* The path's text for a one-line message: control characters become '?',
+ * and a long one is cut with "...". */
+static void path_shown(const char *text, char *shown, size_t size)
+{
+    size_t n = 0;
+    for (const char *p = text; *p && n < size - 4; p++)
+        shown[n++] = (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p;
+    if (text[n])
+        shown[n++] = '.', shown[n++] = '.', shown[n++] = '.';
+    shown[n] = '\0';
+}
+
 /* Compiles the literal path of argument 0 into *data. */
 static int compile_path(expr_compiling *c, const expr_node *call, const expr_node *const *args, const void **data,
                         char *err, size_t errsize)
@@ -34,7 +46,8 @@ static int compile_path(expr_compiling *c, const expr_node *call, const expr_nod
     if (!lit)
         return expr_compile_error(err, errsize, args[0]->column,
                                   "%s: the field path must be a string literal ('/a/b')", call->fn->name);
-    char why[256] = "";
+    char why[256] = "", shown[64];
+    path_shown(lit->u.s.p, shown, sizeof shown);
     sluice_path *path = sluice_path_compile(lit->u.s.p, why, sizeof why);
     if (!path) {
         size_t col = 0;
@@ -44,16 +57,15 @@ static int compile_path(expr_compiling *c, const expr_node *call, const expr_nod
          * literal's quote is at args[0]->column). */
         if (sscanf(why, "column %zu: %n", &col, &skip) == 1 && skip > 0)
             msg = why + skip;
-        /* Shown on one line: control characters become '?'. */
-        char shown[64];
-        size_t n = 0;
-        for (const char *p = lit->u.s.p; *p && n < sizeof shown - 4; p++)
-            shown[n++] = (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p;
-        if (lit->u.s.p[n])
-            shown[n++] = '.', shown[n++] = '.', shown[n++] = '.';
-        shown[n] = '\0';
         return expr_compile_error(err, errsize, args[0]->column + (uint32_t)col, "invalid field path '%s': %s",
                                   shown, msg);
+    }
+    if (sluice_path_has_wildcard(path)) {
+        /* These functions read one field; / * and [*] name several. */
+        sluice_path_free(path);
+        return expr_compile_error(err, errsize, args[0]->column + 1,
+                                  "invalid field path '%s': a wildcard (/* or [*]) matches several fields; "
+                                  "%s takes one", shown, call->fn->name);
     }
     expr_own(c, path, path_release);
     *data = path;

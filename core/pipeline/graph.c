@@ -76,6 +76,12 @@ static int compile_required(pipeline_stage *s, const descriptor *d, char *err, s
             return -1;
         }
         s->n_required++;
+        if (sluice_path_has_wildcard(s->required[i])) {
+            /* A required field is one field that must be there. */
+            fail(err, errsize, d, "%s.required_fields[%zu]: \"%s\": no wildcards (/* or [*]): name the field",
+                 s->desc->location, i, s->desc->required_fields[i]);
+            return -1;
+        }
     }
     return 0;
 }

@@ -95,8 +95,7 @@ SLUICE_API void sluice_list_append(sluice_batch *batch, sluice_field *list, slui
 
 /* ---- MAP ------------------------------------------------------------------ */
 
-/* Index of `key` in the map, or -1. */
-static long map_find(const sluice_field *map, const char *key, size_t key_len)
+long map_find(const sluice_field *map, const char *key, size_t key_len)
 {
     for (uint32_t i = 0; i < map->len; i++) {
         const map_entry *e = &map->v.entries[i];

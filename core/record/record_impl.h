@@ -37,6 +37,10 @@ struct sluice_field {
     } v;
 };
 
+/* Index of `key` in MAP `map`, or -1 (map.c; the path walker needs the
+ * entry's place, not only its value). */
+long map_find(const sluice_field *map, const char *key, size_t key_len);
+
 typedef struct record_attr {
     const char *name;
     const char *value;

@@ -4,7 +4,10 @@
  *       { "paths": ["/fare_amount", "/tip_amount"], "to": "decimal", "scale": 1, "rounding": "half_even" },
  *       { "paths": ["/pickup"], "to": "datetime", "pattern": "yyyy-MM-dd HH:mm:ss" } ] }
  *
- * Conversions apply in order; a missing field or a null is skipped.  What
+ * Conversions apply in order; a missing field or a null is skipped.  Paths
+ * may have SDC's wildcards (/ * and [*]), as in SDC's Field Type Converter:
+ * every matching field is converted, and an error names its concrete path
+ * (/items[2]/price).  What
  * converts (anything else is a record error, FIELDS_04, naming the
  * conversion, the field and its value):
  *   string    from anything but list/map: numbers in their shortest exact
@@ -408,28 +411,47 @@ static sluice_field *convert_value(sluice_batch *b, const conversion *c, const s
 
 /* ---- records ----------------------------------------------------------------- */
 
+/* One record and conversion under way: what a visit of a matching field
+ * needs. */
+typedef struct convert_visit_ctx {
+    const conversion *c;
+    size_t index; /* of c in the config, for messages */
+    sluice_batch *b;
+    sluice_record *record;
+    sluice_emitter *out;
+} convert_visit_ctx;
+
+static int convert_visit(sluice_field **slot, const sluice_path_match *match, void *arg)
+{
+    convert_visit_ctx *v = arg;
+    sluice_field *f = *slot;
+    if (sluice_field_type(f) == SLUICE_NULL)
+        return SLUICE_OK;
+    const char *why = "";
+    sluice_field *to = convert_value(v->b, v->c, f, &why);
+    if (!to) {
+        size_t len;
+        const char *text = fields_value_text(v->b, f, &len);
+        /* Quote at most 100 bytes of the value: it goes to a log line too. */
+        sluice_emit_error(v->out, v->record, FIELDS_CONVERT_ERROR,
+                          "conversions[%zu]: %s: cannot convert %s \"%.*s%s\" to %s: %s", v->index,
+                          fields_match_text(v->b, match), sluice_type_name(sluice_field_type(f)),
+                          (int)(len > 100 ? 100 : len), text, len > 100 ? "..." : "", target_names[v->c->to], why);
+        return SLUICE_ERROR;
+    }
+    *slot = to; /* where it stands: the order is kept */
+    return SLUICE_OK;
+}
+
 static int convert_record(convert_stage *s, sluice_batch *in, sluice_record *record, sluice_emitter *out)
 {
+    convert_visit_ctx v = {.b = in, .record = record, .out = out};
     for (size_t i = 0; i < s->n; i++) {
-        const conversion *c = &s->conv[i];
-        for (size_t p = 0; p < c->n_paths; p++) {
-            sluice_field *f = sluice_path_get(record, c->paths[p]);
-            if (!f || sluice_field_type(f) == SLUICE_NULL)
-                continue;
-            const char *why = "";
-            sluice_field *to = convert_value(in, c, f, &why);
-            if (!to) {
-                size_t len;
-                const char *text = fields_value_text(in, f, &len);
-                /* Quote at most 100 bytes of the value: it goes to a log line too. */
-                sluice_emit_error(out, record, FIELDS_CONVERT_ERROR, "conversions[%zu]: %s: cannot convert %s \"%.*s%s\" to %s: %s",
-                                  i, sluice_path_text(c->paths[p]), sluice_type_name(sluice_field_type(f)),
-                                  (int)(len > 100 ? 100 : len), text, len > 100 ? "..." : "", target_names[c->to], why);
+        v.c = &s->conv[i];
+        v.index = i;
+        for (size_t p = 0; p < v.c->n_paths; p++)
+            if (sluice_path_foreach(record, v.c->paths[p], convert_visit, &v) != SLUICE_OK)
                 return SLUICE_ERROR;
-            }
-            if (to != f)
-                sluice_path_set(in, record, c->paths[p], to);
-        }
     }
     return SLUICE_OK;
 }

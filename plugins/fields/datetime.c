@@ -2,27 +2,39 @@
  * RFC 3339, or a Java-style (java.text.SimpleDateFormat) pattern.
  *
  * The core's Java pattern formatter (core/expr/datefmt.c) is not part of
- * the SDK, and a plugin sees only the SDK, so this is a small one of its
- * own, for the letters date-only data needs:
+ * the SDK, only formats, and reads S as Java does (a number of
+ * milliseconds), so this is a small parser and formatter of its own, for
+ * the letters dated data needs:
  *   yyyy yy   year (yy: 2000-2099)     MM M MMM MMMM   month (MMM: "Jan")
  *   dd d      day of month             HH H            hour 0-23
+ *   hh h      hour 1-12, with a        a               "AM" / "PM"
+ *   EEE       day name "Mon"           EEEE            "Monday"
  *   mm m      minute                   ss s            second
  *   S...      fraction of a second, as many digits as letters (SSS: ms)
  *   X XX XXX  offset "Z", "+02", "+0200", "+02:00"     Z  offset "+0200"
  *   '...'     literal text ('' is a quote); any other non-letter is literal.
  * Other letters are refused at validation.  Without an offset letter the
  * text is read as UTC; formatting is always in UTC (offset "Z" / "+0000").
- * Names are English.  Unlike Java, S is a fraction: "SSSSSS" reads
+ * Names are English; as java.text.SimpleDateFormat does, parsing takes a
+ * month or day name in either form ("Mon" or "Monday") and in any case,
+ * whatever the number of letters.  As in Java, h without a reads as AM,
+ * 12 AM is hour 0 and 12 PM hour 12, and an H in the pattern wins over
+ * h and a.  Unlike Java's lenient parser, a day name that is not the
+ * parsed date's day is refused (the text contradicts itself), and so is
+ * an hour h outside 1-12.  Unlike Java, S is a fraction: "SSSSSS" reads
  * microseconds, not a number of milliseconds. */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "fields.h"
 
 static const char *const months[] = {"January", "February", "March",     "April",   "May",      "June",
                                      "July",    "August",   "September", "October", "November", "December"};
+static const char *const day_names[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                        "Thursday", "Friday", "Saturday"};
 
 #define US_PER_SEC INT64_C(1000000)
 
@@ -51,6 +63,12 @@ static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
+/* 0 = Sunday; 1970-01-01 was a Thursday. */
+static int weekday_of(int64_t days)
+{
+    return (int)(((days + 4) % 7 + 7) % 7);
+}
+
 static int days_in_month(int64_t y, int m)
 {
     static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -76,8 +94,9 @@ int fields_datefmt_check(const char *pattern, char *why, size_t whysize)
             i = (size_t)(close - pattern);
             continue;
         }
-        if (is_letter(c) && !strchr("yMdHmsSXZ", c)) {
-            snprintf(why, whysize, "column %zu: pattern letter '%c' is not supported (use y M d H m s S X Z)", i + 1, c);
+        if (is_letter(c) && !strchr("yMdHhamsSEXZ", c)) {
+            snprintf(why, whysize, "column %zu: pattern letter '%c' is not supported (use y M d H h a m s S E X Z)",
+                     i + 1, c);
             return SLUICE_ERROR;
         }
     }
@@ -91,6 +110,12 @@ typedef struct parsed {
     int month, day, hour, minute, second;
     int64_t micros;
     int64_t offset_sec; /* east of UTC */
+    /* What only some patterns have: -1 when the text had none. */
+    int hour24;  /* H */
+    int hour12;  /* h, 1-12 */
+    int pm;      /* a: 0 AM, 1 PM */
+    int weekday; /* E: 0 = Sunday */
+    bool has_day; /* d: the date is the text's, so E can be checked */
 } parsed;
 
 /* Reads between min and max digits at s[*i]: -1 when there are fewer. */
@@ -164,16 +189,32 @@ static int parse_rfc3339(const char *s, size_t len, parsed *p)
     return 0;
 }
 
-static int parse_month_name(const char *s, size_t len, size_t *i, bool full)
+/* One of n names at s[*i], full ("Monday") or its first three letters
+ * ("Mon"), in any case: its index, or -1. */
+static int parse_name(const char *const *names, int n, const char *s, size_t len, size_t *i)
 {
-    for (int m = 0; m < 12; m++) {
-        size_t n = full ? strlen(months[m]) : 3;
-        if (len - *i >= n && !strncasecmp(s + *i, months[m], n)) {
-            *i += n;
-            return m + 1;
+    for (int full = 1; full >= 0; full--) {
+        for (int k = 0; k < n; k++) {
+            size_t nl = full ? strlen(names[k]) : 3;
+            if (len - *i >= nl && !strncasecmp(s + *i, names[k], nl)) {
+                *i += nl;
+                return k;
+            }
         }
     }
     return -1;
+}
+
+/* "AM" or "PM" at s[*i], any case: 0, 1, or -1. */
+static int parse_am_pm(const char *s, size_t len, size_t *i)
+{
+    if (len - *i < 2 || (s[*i + 1] != 'M' && s[*i + 1] != 'm'))
+        return -1;
+    char c = s[*i];
+    int pm = c == 'P' || c == 'p' ? 1 : c == 'A' || c == 'a' ? 0 : -1;
+    if (pm >= 0)
+        *i += 2;
+    return pm;
 }
 
 static int parse_pattern(const char *pat, const char *s, size_t len, parsed *p)
@@ -215,11 +256,18 @@ static int parse_pattern(const char *pat, const char *s, size_t len, parsed *p)
             p->year = count == 2 && v >= 0 ? 2000 + v : v;
             break;
         case 'M':
-            v = count >= 3 ? parse_month_name(s, len, &i, count >= 4) : digits(s, len, &i, min, max);
-            p->month = (int)v;
+            v = count >= 3 ? parse_name(months, 12, s, len, &i) + 1 : digits(s, len, &i, min, max);
+            p->month = (int)(v > 0 ? v : -1);
+            v = p->month;
             break;
-        case 'd': v = p->day = (int)digits(s, len, &i, min, max); break;
-        case 'H': v = p->hour = (int)digits(s, len, &i, min, max); break;
+        case 'd':
+            v = p->day = (int)digits(s, len, &i, min, max);
+            p->has_day = true;
+            break;
+        case 'H': v = p->hour24 = (int)digits(s, len, &i, min, max); break;
+        case 'h': v = p->hour12 = (int)digits(s, len, &i, min, max); break;
+        case 'a': v = p->pm = parse_am_pm(s, len, &i); break;
+        case 'E': v = p->weekday = parse_name(day_names, 7, s, len, &i); break;
         case 'm': v = p->minute = (int)digits(s, len, &i, min, max); break;
         case 's': v = p->second = (int)digits(s, len, &i, min, max); break;
         case 'S': v = p->micros = fraction(s, len, &i, count, count); break;
@@ -233,15 +281,31 @@ static int parse_pattern(const char *pat, const char *s, size_t len, parsed *p)
     return i == len ? 0 : -1;
 }
 
+/* The hour of the day from H, or h and a: -1 when out of range. */
+static int hour_of_day(const parsed *p)
+{
+    if (p->hour24 >= 0)
+        return p->hour24; /* Java: HOUR_OF_DAY set last wins over HOUR and AM_PM */
+    if (p->hour12 < 0)
+        return p->hour;
+    if (p->hour12 < 1 || p->hour12 > 12)
+        return -1;
+    return p->hour12 % 12 + (p->pm == 1 ? 12 : 0); /* 12 AM is 0, 12 PM is 12 */
+}
+
 int fields_datetime_parse(const char *pattern, const char *text, size_t len, int64_t *epoch_us)
 {
-    parsed p = {.year = 1970, .month = 1, .day = 1};
+    parsed p = {.year = 1970, .month = 1, .day = 1, .hour24 = -1, .hour12 = -1, .pm = -1, .weekday = -1};
     if ((pattern ? parse_pattern(pattern, text, len, &p) : parse_rfc3339(text, len, &p)) != 0)
         return SLUICE_ERROR;
-    if (p.month < 1 || p.month > 12 || p.day < 1 || p.day > days_in_month(p.year, p.month) || p.hour > 23 ||
-        p.minute > 59 || p.second > 59)
+    p.hour = hour_of_day(&p);
+    if (p.month < 1 || p.month > 12 || p.day < 1 || p.day > days_in_month(p.year, p.month) || p.hour < 0 ||
+        p.hour > 23 || p.minute > 59 || p.second > 59)
         return SLUICE_ERROR;
-    int64_t secs = days_from_civil(p.year, p.month, p.day) * 86400 + p.hour * 3600 + p.minute * 60 + p.second;
+    int64_t days = days_from_civil(p.year, p.month, p.day);
+    if (p.weekday >= 0 && p.has_day && p.weekday != weekday_of(days))
+        return SLUICE_ERROR;
+    int64_t secs = days * 86400 + p.hour * 3600 + p.minute * 60 + p.second;
     *epoch_us = (secs - p.offset_sec) * US_PER_SEC + p.micros;
     return SLUICE_OK;
 }
@@ -351,6 +415,13 @@ size_t fields_datetime_format(const char *pattern, int64_t epoch_us, char *buf, 
             break;
         case 'd': put_num(&o, day, count); break;
         case 'H': put_num(&o, sod / 3600, count); break;
+        case 'h': put_num(&o, (sod / 3600 + 11) % 12 + 1, count); break; /* 0 -> 12, 13 -> 1 */
+        case 'a': put(&o, sod < 43200 ? "AM" : "PM", 2); break;
+        case 'E': {
+            const char *name = day_names[weekday_of(days)];
+            put(&o, name, count >= 4 ? strlen(name) : 3);
+            break;
+        }
         case 'm': put_num(&o, sod / 60 % 60, count); break;
         case 's': put_num(&o, sod % 60, count); break;
         case 'S': {

@@ -4,7 +4,6 @@
  * 77 digits a DECIMAL may hold never go through a double. */
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "decimal.h"
@@ -52,8 +51,11 @@ size_t decimal_plain(const char *s, size_t len, char *out, size_t size)
     if (i != len)
         return 0;
     point += exp; /* digits before the point */
-    /* Worst case: sign, "0.", -point zeros, the digits, point - nd zeros. */
-    if ((size_t)(labs(point) + (long)nd + 4) > size)
+    /* The sign, then "0." -point zeros and the digits, or the digits and
+     * point - nd zeros, or the digits with a point; and the NUL. */
+    size_t need = (size_t)neg + 1 +
+                  (point <= 0 ? 2 + (size_t)-point + nd : (size_t)point >= nd ? (size_t)point : nd + 1);
+    if (need > size)
         return 0;
     if (neg)
         out[o++] = '-';
@@ -146,9 +148,10 @@ size_t decimal_round(const char *plain, int scale, decimal_rounding mode, char *
         if (kept[k] != '0')
             zero = false;
     size_t o = 0;
-    if (nk - from + 3 > size)
+    bool sign = neg && !zero; /* no "-0.00" */
+    if (sign + int_digits + (scale > 0 ? 1 + (size_t)scale : 0) + 1 > size)
         return 0;
-    if (neg && !zero) /* no "-0.00" */
+    if (sign)
         out[o++] = '-';
     memcpy(out + o, kept + from, int_digits);
     o += int_digits;

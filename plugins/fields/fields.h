@@ -40,14 +40,14 @@ int fields_convert_process(void *state, sluice_batch *in, sluice_emitter *out);
 
 /* ---- paths (paths.c) ------------------------------------------------------ */
 
-/* Checks that `text` is a path a fields stage can work on: it compiles,
- * is not the root, and has no wildcard (not supported yet: the SDK's
- * paths address one field).  On a problem writes "WHAT: ..." to err and
- * returns SLUICE_ERROR. */
-int fields_check_path(const char *what, const char *text, char *err, size_t errsize);
+/* Checks that `text` is a path a fields stage can work on: it compiles
+ * and is not the root.  `no_wildcard`: NULL when wildcards (/ * and [*])
+ * are fine, else why they are not, for the message.  On a problem writes
+ * "WHAT: ..." to err and returns SLUICE_ERROR. */
+int fields_check_path(const char *what, const char *text, const char *no_wildcard, char *err, size_t errsize);
 
-/* Checks every item of the LIST of strings `key` with fields_check_path,
- * and that there is at least one. */
+/* Checks every item of the LIST of strings `key` with fields_check_path
+ * (wildcards allowed), and that there is at least one. */
 int fields_check_path_list(const sluice_config *config, const char *key, char *err, size_t errsize);
 
 /* Compiles the paths of the LIST of strings `key` of `config` into a new
@@ -56,9 +56,15 @@ sluice_path **fields_compile_paths(sluice_stage_ctx *ctx, const sluice_config *c
                                    size_t *n);
 void fields_free_paths(sluice_path **paths, size_t n);
 
-/* One step of a path as text: a map key or a list index. */
+/* The concrete path of a match ("/items[2]/price"), for a record error
+ * message: NUL-terminated, in `batch`'s arena. */
+const char *fields_match_text(sluice_batch *batch, const sluice_path_match *match);
+
+/* One step of a path as text: a map key or a list index, or with
+ * is_wildcard every key (/ *) or every index ([*]). */
 typedef struct fields_step {
     bool is_index;
+    bool is_wildcard;
     size_t index;
     size_t key_len;
     char key[]; /* unescaped, NUL-terminated */

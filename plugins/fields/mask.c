@@ -13,8 +13,10 @@
  *              it, any other pattern character is copied; the output ends
  *              with the pattern or the value, whichever ends first
  *              ("xxxx-xxxx-xxxx-####" on a 16-digit card: xxxx-xxxx-xxxx-1234).
- * Missing fields and nulls are skipped; a field of another type is a
- * record error (FIELDS_03): masking a number would change its type.
+ * Paths may have SDC's wildcards (/ * and [*]), as in SDC's Field Masker:
+ * every matching field is masked.  Missing fields and nulls are skipped; a
+ * field of another type is a record error (FIELDS_03) naming its concrete
+ * path: masking a number would change its type.
  * The masked text is built in the batch arena. */
 #include "config.h"
 
@@ -298,31 +300,45 @@ static char *mask_text(mask_stage *s, sluice_batch *b, const char *v, size_t len
     return buf;
 }
 
+/* One record under way: what a visit of a matching field needs. */
+typedef struct mask_visit_ctx {
+    mask_stage *s;
+    sluice_batch *b;
+    sluice_record *record;
+    sluice_emitter *out;
+} mask_visit_ctx;
+
+static int mask_visit(sluice_field **slot, const sluice_path_match *match, void *arg)
+{
+    mask_visit_ctx *m = arg;
+    sluice_type t = sluice_field_type(*slot);
+    if (t == SLUICE_NULL)
+        return SLUICE_OK;
+    if (t != SLUICE_STRING) {
+        sluice_emit_error(m->out, m->record, FIELDS_MASK_ERROR, "%s: cannot mask a %s field, only strings",
+                          fields_match_text(m->b, match), sluice_type_name(t));
+        return SLUICE_ERROR;
+    }
+    size_t len, masked_len;
+    const char *v = sluice_field_get_string(*slot, &len);
+    char *masked = mask_text(m->s, m->b, v, len, &masked_len);
+    /* Replaces the field where it stands, so the order is kept. */
+    *slot = sluice_field_new_string_static(m->b, masked, masked_len);
+    return SLUICE_OK;
+}
+
 int fields_mask_process(void *state, sluice_batch *in, sluice_emitter *out)
 {
     mask_stage *s = state;
     size_t n = sluice_batch_count(in);
+    mask_visit_ctx m = {.s = s, .b = in, .out = out};
     for (size_t k = 0; k < n; k++) {
-        sluice_record *record = sluice_batch_record(in, k);
+        m.record = sluice_batch_record(in, k);
         bool failed = false;
-        for (size_t i = 0; i < s->n_paths && !failed; i++) {
-            sluice_field *f = sluice_path_get(record, s->paths[i]);
-            if (!f || sluice_field_type(f) == SLUICE_NULL)
-                continue;
-            if (sluice_field_type(f) != SLUICE_STRING) {
-                sluice_emit_error(out, record, FIELDS_MASK_ERROR, "%s: cannot mask a %s field, only strings",
-                                  sluice_path_text(s->paths[i]), sluice_type_name(sluice_field_type(f)));
-                failed = true;
-                continue;
-            }
-            size_t len, masked_len;
-            const char *v = sluice_field_get_string(f, &len);
-            char *masked = mask_text(s, in, v, len, &masked_len);
-            /* Replaces the field where it stands, so the order is kept. */
-            sluice_path_set(in, record, s->paths[i], sluice_field_new_string_static(in, masked, masked_len));
-        }
+        for (size_t i = 0; i < s->n_paths && !failed; i++)
+            failed = sluice_path_foreach(m.record, s->paths[i], mask_visit, &m) != SLUICE_OK;
         if (!failed)
-            sluice_emit(out, 0, record);
+            sluice_emit(out, 0, m.record);
     }
     return SLUICE_OK;
 }

@@ -1,9 +1,11 @@
 /* plugins/fields/paths.c — checking, compiling and splitting the field
  * paths of the fields stages' config.
  *
- * The SDK's sluice_path_compile addresses exactly one field and refuses
- * wildcards (/ * and [*]); the stages do the same for now, with a message
- * saying so, rather than accept a path that would silently match nothing.
+ * Wildcards (/ * and [*]) go where SDC takes them: the fields to remove,
+ * mask and convert (the Data Collector docs, "Wildcard Use for Arrays and
+ * Maps", list Field Remover, Field Masker and Field Type Converter among
+ * the processors that accept them).  A stage that writes one field (set,
+ * rename's target) refuses them at validation with its reason.
  * Splitting a path into its steps (same grammar as core/record/path.c)
  * is needed where a stage walks the tree itself: remove's keep mode and
  * rename's parent map. */
@@ -15,20 +17,20 @@
 
 #include "fields.h"
 
-int fields_check_path(const char *what, const char *text, char *err, size_t errsize)
+int fields_check_path(const char *what, const char *text, const char *no_wildcard, char *err, size_t errsize)
 {
     char why[256];
-    if (strchr(text, '*')) {
-        snprintf(err, errsize, "%s: \"%s\": wildcards (/* and [*]) are not supported yet; list the paths one by one",
-                 what, text);
-        return SLUICE_ERROR;
-    }
     sluice_path *p = sluice_path_compile(text, why, sizeof why);
     if (!p) {
         snprintf(err, errsize, "%s: \"%s\" is not a field path: %s", what, text, why);
         return SLUICE_ERROR;
     }
+    bool wildcard = sluice_path_has_wildcard(p);
     sluice_path_free(p);
+    if (wildcard && no_wildcard) {
+        snprintf(err, errsize, "%s: \"%s\": no wildcards (/* or [*]) here: %s", what, text, no_wildcard);
+        return SLUICE_ERROR;
+    }
     if (!strcmp(text, "") || !strcmp(text, "/")) {
         snprintf(err, errsize, "%s: the root \"%s\" cannot be used here; name a field (\"/name\")", what, text);
         return SLUICE_ERROR;
@@ -46,7 +48,7 @@ int fields_check_path_list(const sluice_config *config, const char *key, char *e
     for (size_t i = 0; i < n; i++) {
         char what[64];
         snprintf(what, sizeof what, "%s[%zu]", key, i);
-        if (fields_check_path(what, sluice_config_list_string(config, key, i), err, errsize) != SLUICE_OK)
+        if (fields_check_path(what, sluice_config_list_string(config, key, i), NULL, err, errsize) != SLUICE_OK)
             return SLUICE_ERROR;
     }
     return SLUICE_OK;
@@ -72,6 +74,14 @@ sluice_path **fields_compile_paths(sluice_stage_ctx *ctx, const sluice_config *c
     return paths;
 }
 
+const char *fields_match_text(sluice_batch *batch, const sluice_path_match *match)
+{
+    size_t len = sluice_path_match_text(match, NULL, 0);
+    char *text = sluice_batch_alloc(batch, len + 1);
+    sluice_path_match_text(match, text, len + 1);
+    return text;
+}
+
 void fields_free_paths(sluice_path **paths, size_t n)
 {
     if (!paths)
@@ -89,7 +99,7 @@ static fields_step *new_step(size_t key_room)
 }
 
 /* One step at text[*pos] ('/' or '['), moving *pos past it.  The path
- * compiled, so the grammar holds. */
+ * compiled, so the grammar holds: an unquoted '*' is a whole step. */
 static fields_step *split_one(const char *text, size_t *pos)
 {
     size_t len = strlen(text), p = *pos;
@@ -98,7 +108,8 @@ static fields_step *split_one(const char *text, size_t *pos)
         if (!(s = new_step(0)))
             return NULL;
         s->is_index = true;
-        s->index = strtoul(text + p + 1, NULL, 10);
+        s->is_wildcard = text[p + 1] == '*';
+        s->index = s->is_wildcard ? 0 : strtoul(text + p + 1, NULL, 10);
         while (p < len && text[p] != ']')
             p++;
         *pos = p + 1;
@@ -107,7 +118,10 @@ static fields_step *split_one(const char *text, size_t *pos)
     p++; /* the '/' */
     if (!(s = new_step(len - p)))
         return NULL;
-    if (text[p] == '\'' || text[p] == '"') {
+    if (text[p] == '*') {
+        s->is_wildcard = true;
+        p++;
+    } else if (text[p] == '\'' || text[p] == '"') {
         char quote = text[p++];
         while (p < len && text[p] != quote) {
             if (text[p] == '\\')

@@ -8,10 +8,17 @@
  * path a record does not have is skipped.  Kept list items are packed:
  * keeping /l[1] and /l[3] of a list leaves a list of two.
  *
+ * Paths may have SDC's wildcards, as in SDC's Field Remover: / * for every
+ * entry of a map, [*] for every item of a list.  Removing /l[*] empties the
+ * list l (it stays); keeping /items[*]/price keeps every item of items with
+ * only its price.
+ *
  * keep walks the record against a tree of the listed paths built at init
- * (the SDK's paths address one field each; this needs the shape of all of
- * them at once) and rebuilds only the containers it prunes, in the batch
- * arena. */
+ * (the SDK's walker visits the fields of one path; this needs the shape of
+ * all of them at once) and rebuilds only the containers it prunes, in the
+ * batch arena.  With wildcards several branches of the tree can apply to
+ * one field (/a/ * and /a/x both to /a/x): the walk carries the set of
+ * them, in scratch space sized at init. */
 #include "config.h"
 
 #include <stdio.h>
@@ -63,6 +70,11 @@ typedef struct remove_stage {
     size_t n_paths;
     sluice_path **paths; /* mode remove */
     keep_node root;      /* mode keep */
+    /* mode keep: the nodes that apply at each depth, n_keep per depth (a
+     * listed path has at most one node at a depth); one instance runs on
+     * one thread, so this is reused for every record. */
+    size_t n_keep;
+    const keep_node **scratch;
 } remove_stage;
 
 static void free_node(keep_node *node)
@@ -77,8 +89,9 @@ static keep_node *child_for(const keep_node *node, const fields_step *step)
 {
     for (size_t i = 0; i < node->n_children; i++) {
         const fields_step *c = node->children[i].step;
-        if (c->is_index == step->is_index &&
-            (c->is_index ? c->index == step->index : c->key_len == step->key_len && !memcmp(c->key, step->key, c->key_len)))
+        if (c->is_index == step->is_index && c->is_wildcard == step->is_wildcard &&
+            (c->is_wildcard || (c->is_index ? c->index == step->index
+                                            : c->key_len == step->key_len && !memcmp(c->key, step->key, c->key_len))))
             return &node->children[i];
     }
     return NULL;
@@ -126,7 +139,7 @@ int fields_remove_init(sluice_stage_ctx *ctx, const sluice_config *config, void 
         *state = s;
         return SLUICE_OK;
     }
-    size_t n = sluice_config_list_count(config, "paths");
+    size_t n = sluice_config_list_count(config, "paths"), max_steps = 0;
     for (size_t i = 0; i < n; i++) {
         fields_step **steps;
         size_t n_steps;
@@ -138,6 +151,14 @@ int fields_remove_init(sluice_stage_ctx *ctx, const sluice_config *config, void 
             return SLUICE_ERROR;
         }
         free(steps);
+        if (n_steps > max_steps)
+            max_steps = n_steps;
+    }
+    s->n_keep = n;
+    if (!(s->scratch = calloc((max_steps + 1) * n, sizeof *s->scratch))) {
+        fields_remove_destroy(s);
+        sluice_stage_fail(ctx, "out of memory");
+        return SLUICE_ERROR;
     }
     *state = s;
     return SLUICE_OK;
@@ -150,49 +171,65 @@ void fields_remove_destroy(void *state)
         return;
     fields_free_paths(s->paths, s->n_paths);
     free_node(&s->root);
+    free(s->scratch);
     free(s);
 }
 
-/* What of `field` the tree below `node` keeps: the field itself, a pruned
- * copy of its container (new in the arena; the kept leaves are not
- * copied), or NULL when nothing in it is kept. */
-static sluice_field *prune(sluice_batch *b, sluice_field *field, const keep_node *node)
+/* Whether a node's step takes the map entry `key` (is_index false) or the
+ * list item `index`. */
+static bool step_takes(const fields_step *st, bool is_index, const char *key, size_t key_len, size_t index)
 {
-    if (node->whole)
-        return field;
+    if (st->is_index != is_index)
+        return false;
+    if (st->is_wildcard)
+        return true;
+    return is_index ? st->index == index : st->key_len == key_len && !memcmp(st->key, key, key_len);
+}
+
+/* The children of `nodes` that take one entry or item, written to `out`:
+ * how many. */
+static size_t children_taking(const keep_node *const *nodes, size_t n_nodes, bool is_index, const char *key,
+                              size_t key_len, size_t index, const keep_node **out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < n_nodes; i++)
+        for (size_t c = 0; c < nodes[i]->n_children; c++)
+            if (step_takes(nodes[i]->children[c].step, is_index, key, key_len, index))
+                out[n++] = &nodes[i]->children[c];
+    return n;
+}
+
+/* What of `field` the tree nodes `nodes` (those that apply to it, at
+ * `depth`) keep: the field itself, a pruned copy of its container (new in
+ * the arena; the kept leaves are not copied), or NULL when nothing in it
+ * is kept. */
+static sluice_field *prune(const remove_stage *s, sluice_batch *b, sluice_field *field, const keep_node *const *nodes,
+                           size_t n_nodes, size_t depth)
+{
+    for (size_t i = 0; i < n_nodes; i++)
+        if (nodes[i]->whole)
+            return field;
     sluice_type t = sluice_field_type(field);
+    if (t != SLUICE_MAP && t != SLUICE_LIST)
+        return NULL; /* a scalar where the paths go deeper: nothing kept */
+    /* Not whole, so every node has children: depth + 1 is within the
+     * deepest listed path. */
+    const keep_node **next = s->scratch + (depth + 1) * s->n_keep;
     size_t n = sluice_field_count(field);
-    if (t == SLUICE_MAP) {
-        sluice_field *kept = sluice_field_new_map(b, node->n_children);
-        for (size_t i = 0; i < n; i++) {
-            const char *key;
-            size_t key_len;
-            sluice_field *value = sluice_map_entry(field, i, &key, &key_len);
-            const keep_node *child = NULL;
-            for (size_t c = 0; c < node->n_children && !child; c++) {
-                const fields_step *st = node->children[c].step;
-                if (!st->is_index && st->key_len == key_len && !memcmp(st->key, key, key_len))
-                    child = &node->children[c];
-            }
-            if (child && (value = prune(b, value, child)))
-                /* The key lives in this batch's arena as long as the record. */
-                sluice_map_append_static(b, kept, key, key_len, value);
-        }
-        return kept;
+    sluice_field *kept = t == SLUICE_MAP ? sluice_field_new_map(b, n) : sluice_field_new_list(b, n);
+    for (size_t i = 0; i < n; i++) {
+        const char *key = NULL;
+        size_t key_len = 0;
+        sluice_field *value = t == SLUICE_MAP ? sluice_map_entry(field, i, &key, &key_len) : sluice_list_get(field, i);
+        size_t n_next = children_taking(nodes, n_nodes, t == SLUICE_LIST, key, key_len, i, next);
+        if (!n_next || !(value = prune(s, b, value, next, n_next, depth + 1)))
+            continue;
+        if (t == SLUICE_MAP) /* the key lives in this batch's arena as long as the record */
+            sluice_map_append_static(b, kept, key, key_len, value);
+        else
+            sluice_list_append(b, kept, value);
     }
-    if (t == SLUICE_LIST) {
-        sluice_field *kept = sluice_field_new_list(b, node->n_children);
-        for (size_t i = 0; i < n; i++) {
-            for (size_t c = 0; c < node->n_children; c++) {
-                const fields_step *st = node->children[c].step;
-                sluice_field *item;
-                if (st->is_index && st->index == i && (item = prune(b, sluice_list_get(field, i), &node->children[c])))
-                    sluice_list_append(b, kept, item);
-            }
-        }
-        return kept;
-    }
-    return NULL; /* a scalar where the paths go deeper: nothing kept */
+    return kept;
 }
 
 int fields_remove_process(void *state, sluice_batch *in, sluice_emitter *out)
@@ -202,7 +239,8 @@ int fields_remove_process(void *state, sluice_batch *in, sluice_emitter *out)
     for (size_t k = 0; k < n; k++) {
         sluice_record *record = sluice_batch_record(in, k);
         if (s->keep) {
-            sluice_field *root = prune(in, sluice_record_root(record), &s->root);
+            const keep_node *top = &s->root;
+            sluice_field *root = prune(s, in, sluice_record_root(record), &top, 1, 0);
             sluice_record_set_root(record, root ? root : sluice_field_new_map(in, 0));
         } else {
             for (size_t i = 0; i < s->n_paths; i++)

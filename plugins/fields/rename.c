@@ -19,6 +19,8 @@
 
 static const char *const clash_modes[] = {"error", "overwrite", "skip", NULL};
 
+#define NO_WILDCARD "a rename moves one field to one new path; list each rename"
+
 static const sluice_config_key item_keys[] = {
     {.struct_size = sizeof(sluice_config_key),
      .name = "from",
@@ -65,10 +67,13 @@ static int rename_check(const sluice_config *config, char *err, size_t errsize)
         const char *from = sluice_config_string(item, "from"), *to = sluice_config_string(item, "to");
         char what[64];
         snprintf(what, sizeof what, "renames[%zu].from", i);
-        if (fields_check_path(what, from, err, errsize) != SLUICE_OK)
+        /* SDC's Field Renamer matches several sources with a regular
+         * expression and builds targets from its groups ($1), not with
+         * wildcards; that form is not supported, so a rename is one field. */
+        if (fields_check_path(what, from, NO_WILDCARD, err, errsize) != SLUICE_OK)
             return SLUICE_ERROR;
         snprintf(what, sizeof what, "renames[%zu].to", i);
-        if (fields_check_path(what, to, err, errsize) != SLUICE_OK)
+        if (fields_check_path(what, to, NO_WILDCARD, err, errsize) != SLUICE_OK)
             return SLUICE_ERROR;
         fields_step **fs = NULL, **ts = NULL;
         size_t nf = 0, nt = 0;

@@ -60,7 +60,10 @@ static int set_check(const sluice_config *config, char *err, size_t errsize)
             return SLUICE_ERROR;
         }
         snprintf(what, sizeof what, "fields[%zu].path", i);
-        if (has_path && fields_check_path(what, sluice_config_string(item, "path"), err, errsize) != SLUICE_OK)
+        /* SDC's Expression Evaluator writes one output field per expression. */
+        if (has_path && fields_check_path(what, sluice_config_string(item, "path"),
+                                          "a value is set at one path (as in SDC's Expression Evaluator)", err,
+                                          errsize) != SLUICE_OK)
             return SLUICE_ERROR;
     }
     return SLUICE_OK;

@@ -168,21 +168,59 @@ SLUICE_API const char *sluice_record_attribute_at(const sluice_record *record, s
 
 /* Compiles a path.  Returns NULL and writes a one-line message naming the
  * column of the problem to err (when errsize > 0) if the text is not a path.
+ * SDC's wildcards are steps too: "/ *" (written without the space) for every
+ * entry of a map, "[*]" for every item of a list, e.g. /items[*]/price; a
+ * "*" inside a name ("/a*") is refused, a quoted one (/'a*') is a name.
  * The result is immutable and may be shared by threads; free it with
  * sluice_path_free(). */
 SLUICE_API sluice_path *sluice_path_compile(const char *text, char *err, size_t errsize);
 SLUICE_API void sluice_path_free(sluice_path *path);
 /* The text the path was compiled from. */
 SLUICE_API const char *sluice_path_text(const sluice_path *path);
-/* The field at `path`, or NULL when the record has none there. */
+/* True when the path has a wildcard step, so that it may match any number
+ * of fields.  Such a path works with sluice_path_foreach() and
+ * sluice_path_remove(); sluice_path_get() finds nothing at it and
+ * sluice_path_set() refuses it. */
+SLUICE_API bool sluice_path_has_wildcard(const sluice_path *path);
+/* The field at `path`, or NULL when the record has none there (always NULL
+ * for a path with a wildcard). */
 SLUICE_API sluice_field *sluice_path_get(const sluice_record *record, const sluice_path *path);
 /* Puts `value` at `path`, creating missing intermediate MAPs (a missing list
  * index is only created when it is the next one).  Returns SLUICE_OK, or
- * SLUICE_ERROR when an intermediate field is not a map/list. */
+ * SLUICE_ERROR when an intermediate field is not a map/list, or the path
+ * has a wildcard (a value goes to one place). */
 SLUICE_API int sluice_path_set(sluice_batch *batch, sluice_record *record, const sluice_path *path,
                                sluice_field *value);
-/* Removes the field at `path`: true if there was one. */
+/* Removes the field at `path`, or with wildcards every field it matches
+ * (/l[*] empties the list l, which stays): true if anything was removed. */
 SLUICE_API bool sluice_path_remove(sluice_record *record, const sluice_path *path);
+
+/* Where sluice_path_foreach() found a field: opaque, valid only during the
+ * visit it is passed to. */
+typedef struct sluice_path_match sluice_path_match;
+
+/* Called by sluice_path_foreach() once per matching field.  `*slot` is the
+ * field (never NULL); storing another field of the record's batch in
+ * `*slot` replaces it where it stands, keeping the order of its map or
+ * list.  The visit must not add or remove entries of the containers on
+ * the path.  Return SLUICE_OK to go on; any other value stops the walk
+ * and is what sluice_path_foreach() returns. */
+typedef int (*sluice_path_visit_fn)(sluice_field **slot, const sluice_path_match *match, void *arg);
+
+/* Visits every field of `record` that `path` matches, in record order
+ * (map entries in insertion order, list items by index); a path without
+ * wildcards matches one field at most.  Fields the record does not have,
+ * and steps through a field of the wrong type, are skipped.  Returns
+ * SLUICE_OK, or the first other value a visit returned.  Allocates
+ * nothing.  Threads: the record's, like every function here. */
+SLUICE_API int sluice_path_foreach(sluice_record *record, const sluice_path *path, sluice_path_visit_fn visit,
+                                   void *arg);
+
+/* The concrete path of a match ("/items[2]/price" for /items[*]/price;
+ * the path's own text when it has no wildcard), for messages.  Written
+ * to buf (NUL-terminated when size > 0, cut to fit); returns its full
+ * length, as snprintf does.  Keys that need it are quoted: /'odd key'. */
+SLUICE_API size_t sluice_path_match_text(const sluice_path_match *match, char *buf, size_t size);
 
 /* Convenience: compiles `path` and gets it, each call (not for hot paths). */
 SLUICE_API sluice_field *sluice_record_get(const sluice_record *record, const char *path);

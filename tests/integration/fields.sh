@@ -263,6 +263,19 @@ WANT='{ "13/Jan/2013 06:36 +0200": "\"2013-01-13T04:36:00Z\"", "01/Feb/2013 00:0
 conv dtzone '["13/Jan/2013 06:36 +0200", "01/Feb/2013 00:00 -0130", "13/01/2013 06:36 +0200"]' \
 	'{ "paths": ["/v"], "to": "datetime", "pattern": "dd/MMM/yyyy HH:mm Z" }'
 is "$(judge_conv dtzone)" good "convert with a pattern with month names and an offset"
+# Java's h (1-12), a (AM/PM) and E (day name) both ways: 12 AM is midnight,
+# 12 PM noon; a day name the date does not have is refused.
+WANT='{ "Sun, 13 Jan 2013 04:36 AM": "\"2013-01-13T04:36:00Z\"", "Sun, 13 Jan 2013 12:00 AM": "\"2013-01-13T00:00:00Z\"",
+  "Sun, 13 Jan 2013 12:00 PM": "\"2013-01-13T12:00:00Z\"", "sunday, 13 Jan 2013 11:59 pm": "\"2013-01-13T23:59:00Z\"",
+  "Mon, 13 Jan 2013 04:36 AM": "ERR", "Sun, 13 Jan 2013 13:00 PM": "ERR", "Sun, 13 Jan 2013 00:00 AM": "ERR" }'
+conv dtampm '["Sun, 13 Jan 2013 04:36 AM", "Sun, 13 Jan 2013 12:00 AM", "Sun, 13 Jan 2013 12:00 PM", "sunday, 13 Jan 2013 11:59 pm", "Mon, 13 Jan 2013 04:36 AM", "Sun, 13 Jan 2013 13:00 PM", "Sun, 13 Jan 2013 00:00 AM"]' \
+	'{ "paths": ["/v"], "to": "datetime", "pattern": "EEE, dd MMM yyyy hh:mm a" }'
+is "$(judge_conv dtampm)" good "convert with h, a and E: 12 AM / 12 PM, either name form, a wrong day name refused"
+WANT='{ "2013-01-13T00:00:00Z": "\"Sun Sunday 12:00 AM\"", "2013-01-13T12:00:00Z": "\"Sun Sunday 12:00 PM\"",
+  "2013-01-14T13:05:00Z": "\"Mon Monday 01:05 PM\"", "2013-01-19T23:59:00Z": "\"Sat Saturday 11:59 PM\"" }'
+conv fmtampm '["2013-01-13T00:00:00Z", "2013-01-13T12:00:00Z", "2013-01-14T13:05:00Z", "2013-01-19T23:59:00Z"]' \
+	'{ "paths": ["/v"], "to": "datetime" }, { "paths": ["/v"], "to": "string", "pattern": "EEE EEEE hh:mm a" }'
+is "$(judge_conv fmtampm)" good "convert datetime to string with EEE, EEEE, hh and a"
 
 # Java's RoundingMode table (java.math.RoundingMode's documentation), scale 0.
 vals='["5.5", "2.5", "1.6", "1.1", "1.0", "-1.0", "-1.1", "-1.6", "-2.5", "-5.5"]'
@@ -349,6 +362,83 @@ for (const r of raw) {
 console.log(out.length + " " + (neg > 20 ? "negatives" : "few negatives") + " " + (bad.slice(0, 3).join("; ") || "good"))')" \
 	"200 negatives good" "convert int (epoch ms) to datetime, decimal to int truncated toward zero"
 
+# ==== wildcards (/* and [*]) ==================================================================
+# Nested records from a file through every stage that takes wildcards; a
+# failing field's record error names its concrete path.
+cat >orders.jsonl <<'EOF'
+{"id":1,"card":"4111222233334444","items":[{"sku":"a","price":"1.25","qty":"2"},{"sku":"b","price":"10","qty":"1"}],"tags":{"x":"abc","y":null,"z":"de"}}
+{"id":2,"card":null,"items":[],"tags":{}}
+{"id":3,"card":"5500","items":[{"sku":"c","price":"oops","n":5}],"tags":{"x":"q"}}
+EOF
+# run_orders NAME STAGES: orders.jsonl -> STAGES (a JSON array of {stage,
+# config}, chained) -> NAME.out.jsonl; state in state-NAME; sets rc.
+run_orders() {
+	node -e '
+const [name, stages] = process.argv.slice(1);
+const p = { pipeline: name, stages: [ { id: "in", stage: "file:reader", config: { path: "orders.jsonl" } } ] };
+let prev = "in";
+JSON.parse(stages).forEach((s, i) => { p.stages.push({ id: "s" + i, stage: s.stage, inputs: [prev], config: s.config }); prev = "s" + i; });
+p.stages.push({ id: "out", stage: "file:writer", inputs: [prev], config: { path: name + ".out.jsonl" } });
+require("fs").writeFileSync(name + ".json", JSON.stringify(p));' "$1" "$2"
+	touch "$1.out.jsonl"
+	rc=0
+	"$SLUICE" run "$1.json" --state-dir "state-$1" >"$1.stdout" 2>"$1.err" || rc=$?
+}
+# errors_of NAME: the message of each error record, one a line.
+errors_of() {
+	[[ -f state-$1/errors.jsonl ]] || return 0
+	node -e 'require("fs").readFileSync(process.argv[1], "utf8").split("\n").filter(Boolean)
+  .forEach(l => console.log(JSON.parse(l).attributes["sluice.error.message"]))' "state-$1/errors.jsonl"
+}
+
+run_orders w_remove '[ { "stage": "fields:remove", "config": { "paths": ["/items[*]/qty", "/tags/*", "/nope[*]/x"] } } ]'
+is "$rc" 0 "wildcard remove: exit 0"
+is "$(cat w_remove.out.jsonl)" '{"id":1,"card":"4111222233334444","items":[{"sku":"a","price":"1.25"},{"sku":"b","price":"10"}],"tags":{}}
+{"id":2,"card":null,"items":[],"tags":{}}
+{"id":3,"card":"5500","items":[{"sku":"c","price":"oops","n":5}],"tags":{}}' \
+	"wildcard remove: /items[*]/qty from every item, /tags/* empties the map (which stays), a missing path skipped"
+
+run_orders w_remove_list '[ { "stage": "fields:remove", "config": { "paths": ["/items[*]", "/*/x"] } } ]'
+is "$(cat w_remove_list.out.jsonl)" '{"id":1,"card":"4111222233334444","items":[],"tags":{"y":null,"z":"de"}}
+{"id":2,"card":null,"items":[],"tags":{}}
+{"id":3,"card":"5500","items":[],"tags":{}}' "wildcard remove: /items[*] empties the list, /*/x reaches into every map"
+
+run_orders w_keep '[ { "stage": "fields:remove", "config": { "mode": "keep",
+  "paths": ["/id", "/items[*]/sku", "/items[0]/qty", "/tags/*"] } } ]'
+is "$(cat w_keep.out.jsonl)" '{"id":1,"items":[{"sku":"a","qty":"2"},{"sku":"b"}],"tags":{"x":"abc","y":null,"z":"de"}}
+{"id":2,"items":[],"tags":{}}
+{"id":3,"items":[{"sku":"c"}],"tags":{"x":"q"}}' \
+	"wildcard keep: every item with its sku, item 0 with its qty too (two paths merged), every tag"
+
+run_orders w_mask '[ { "stage": "fields:mask", "config": { "paths": ["/tags/*", "/items[*]/sku"] } } ]'
+is "$rc" 0 "wildcard mask: exit 0"
+is "$(cat w_mask.out.jsonl)" '{"id":1,"card":"4111222233334444","items":[{"sku":"x","price":"1.25","qty":"2"},{"sku":"x","price":"10","qty":"1"}],"tags":{"x":"xxx","y":null,"z":"xx"}}
+{"id":2,"card":null,"items":[],"tags":{}}
+{"id":3,"card":"5500","items":[{"sku":"x","price":"oops","n":5}],"tags":{"x":"x"}}' \
+	"wildcard mask: every tag (null skipped) and every item's sku, in place"
+run_orders w_mask_err '[ { "stage": "fields:mask", "config": { "paths": ["/items[*]/*"] } } ]'
+is "$(errors_of w_mask_err)" "/items[0]/n: cannot mask a int field, only strings" \
+	"wildcard mask: a non-string is a record error naming its concrete path"
+is "$(wc -l <w_mask_err.out.jsonl | tr -d ' ')" 2 "wildcard mask: the other records pass"
+
+run_orders w_conv '[ { "stage": "fields:convert", "config": { "conversions": [
+  { "paths": ["/items[*]/price"], "to": "decimal", "scale": 2 }, { "paths": ["/items[*]/qty"], "to": "int" } ] } } ]'
+is "$(cat w_conv.out.jsonl)" '{"id":1,"card":"4111222233334444","items":[{"sku":"a","price":1.25,"qty":2},{"sku":"b","price":10.00,"qty":1}],"tags":{"x":"abc","y":null,"z":"de"}}
+{"id":2,"card":null,"items":[],"tags":{}}' "wildcard convert: every item's price and qty, in place"
+is "$(errors_of w_conv)" 'conversions[0]: /items[0]/price: cannot convert string "oops" to decimal: not a decimal number' \
+	"wildcard convert: the record error names the concrete path"
+# Where one field is meant, the core refuses wildcards too.
+cat >reqwild.json <<'EOF'
+{ "pipeline": "reqwild", "stages": [
+    { "id": "gen", "stage": "dev:generator", "config": { "preset": "taxi", "records": 1 } },
+    { "id": "t", "stage": "dev:trash", "inputs": ["gen"], "required_fields": ["/items[*]"] } ] }
+EOF
+rc=0
+"$SLUICE" validate reqwild.json >/dev/null 2>reqwild.err || rc=$?
+is "$rc" 2 "a wildcard in required_fields: refused"
+like "$(cat reqwild.err)" 'stages\[1\]\.required_fields\[0\]: "/items\[\*\]": no wildcards \(/\* or \[\*\]\): name the field' \
+	"a wildcard in required_fields: the message says where and why"
+
 # ==== validation =============================================================================
 # refused STAGE CONFIG MESSAGE_RE: validate exits 2 with one located line.
 refused() {
@@ -373,8 +463,15 @@ refused fields:mask '{ "paths": ["/credit_card"], "mask": "blur" }' \
 refused fields:mask '{ "paths": ["/credit_card"], "mask": "pattern" }' 'stages\[1\]\.config\.pattern: required with mask "pattern"'
 refused fields:mask '{ "paths": ["/credit_card"], "keep": 4 }' 'stages\[1\]\.config\.keep: only with mask "keep_last"'
 refused fields:mask '{ "paths": ["credit_card"] }' 'stages\[1\]\.config\.paths\[0\]: "credit_card" is not a field path: column 1'
-refused fields:remove '{ "paths": ["/a/*"] }' 'stages\[1\]\.config\.paths\[0\]: "/a/\*": wildcards \(/\* and \[\*\]\) are not supported yet'
-refused fields:remove '{ "paths": ["/l[*]"] }' 'stages\[1\]\.config\.paths\[0\]: "/l\[\*\]": wildcards'
+refused fields:remove '{ "paths": ["/a*"] }' \
+	'stages\[1\]\.config\.paths\[0\]: "/a\*" is not a field path: column 3: a wildcard must be a whole step \(/\* or \[\*\]\)'
+refused fields:remove '{ "paths": ["/l[*"] }' 'stages\[1\]\.config\.paths\[0\]: "/l\[\*" is not a field path: column 5: expected'
+refused fields:set '{ "fields": [ { "path": "/items[*]/total", "value": "1" } ] }' \
+	'stages\[1\]\.config\.fields\[0\]\.path: "/items\[\*\]/total": no wildcards \(/\* or \[\*\]\) here: a value is set at one path'
+refused fields:rename '{ "renames": [ { "from": "/a/*", "to": "/b" } ] }' \
+	'stages\[1\]\.config\.renames\[0\]\.from: "/a/\*": no wildcards \(/\* or \[\*\]\) here: a rename moves one field'
+refused fields:rename '{ "renames": [ { "from": "/a", "to": "/b[*]" } ] }' \
+	'stages\[1\]\.config\.renames\[0\]\.to: "/b\[\*\]": no wildcards'
 refused fields:remove '{ "paths": [] }' 'stages\[1\]\.config\.paths: at least one path is needed'
 refused fields:remove '{ "paths": ["/"] }' 'stages\[1\]\.config\.paths\[0\]: the root "/" cannot be used here'
 refused fields:set '{ "fields": [ { "path": "/a", "attribute": "b", "value": "1" } ] }' \
@@ -388,13 +485,13 @@ refused fields:rename '{ "renames": [ { "from": "/a", "to": "/b" } ], "on_clash"
 	'stages\[1\]\.config\.on_clash: expected one of error, overwrite, skip, got "merge"'
 refused fields:convert '{ "conversions": [ { "paths": ["/a"], "to": "date" } ] }' \
 	'stages\[1\]\.config\.conversions\[0\]\.to: expected one of string, int, double, decimal, datetime, bool'
-refused fields:convert '{ "conversions": [ { "paths": ["/a"], "to": "datetime", "pattern": "yyyy-MM-dd hh:mm" } ] }' \
-	"stages\\[1\\]\\.config\\.conversions\\[0\\]\\.pattern: column 12: pattern letter 'h' is not supported"
+refused fields:convert '{ "conversions": [ { "paths": ["/a"], "to": "datetime", "pattern": "yyyy-MM-dd kk:mm" } ] }' \
+	"stages\\[1\\]\\.config\\.conversions\\[0\\]\\.pattern: column 12: pattern letter 'k' is not supported \\(use y M d H h a m s S E X Z\\)"
 refused fields:convert '{ "conversions": [ { "paths": ["/a"], "to": "int", "scale": 2 } ] }' \
 	'stages\[1\]\.config\.conversions\[0\]\.scale: only with to decimal'
 refused fields:convert '{ "conversions": [ { "paths": ["/a"], "to": "decimal", "scale": 39 } ] }' \
 	'stages\[1\]\.config\.conversions\[0\]\.scale'
-refused fields:convert '{ "conversions": [ { "paths": ["/a/*"], "to": "int" } ] }' \
-	'stages\[1\]\.config\.conversions\[0\]\.paths\[0\]: "/a/\*": wildcards'
+refused fields:convert '{ "conversions": [ { "paths": ["/a/*x"], "to": "int" } ] }' \
+	'stages\[1\]\.config\.conversions\[0\]\.paths\[0\]: "/a/\*x" is not a field path: column 4: a wildcard must be a whole step'
 
 done_testing

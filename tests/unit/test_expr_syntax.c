@@ -48,6 +48,9 @@ static void test_syntax_errors(void **state)
         {"${record:value('/a[')}", "compile error: column 20: invalid field path '/a[': expected a list index "
                                    "(digits)"},
         {"${record:exists('a')}", "compile error: column 18: invalid field path 'a': expected '/' or '['"},
+        {"${record:value('/items[*]/price')}",
+         "compile error: column 17: invalid field path '/items[*]/price': a wildcard (/* or [*]) matches several "
+         "fields; record:value takes one"},
         {"${str:matches('a', '(')}", "compile error: column 22: str:matches: invalid regular expression: missing "
                                      "closing parenthesis"},
         {"${str:split('a', record:value('/s'))}",
