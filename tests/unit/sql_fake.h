@@ -1,0 +1,42 @@
+/* tests/unit/sql_fake.h — a fake SQL server behind the sql_backend
+ * interface, for the SQL sink's unit tests: a few fixed tables, a
+ * transaction with savepoints that really discard what they roll back,
+ * counters of every statement, and failures on demand.
+ *
+ * It refuses, like a server's constraints would: a row with a value
+ * "bad" (SQLSTATE 23514, a CHECK), a second row with the same "id" in a
+ * table (23505, a unique key; upsert replaces instead). */
+#ifndef TESTS_UNIT_SQL_FAKE_H
+#define TESTS_UNIT_SQL_FAKE_H
+
+#include "sql.h"
+
+#define FAKE_MAX_ROWS 4096
+
+typedef struct fake_db {
+    /* counters */
+    int connects, disconnects, describes, writes, bulk_writes;
+    int begins, commits, rollbacks, savepoints, releases, rollbacks_to;
+    size_t max_depth;
+    /* failures on demand: each counts down to 0 */
+    int retry_connect, fatal_connect, retry_commit, retry_write, fatal_write, retry_describe;
+    /* the shape of each write_rows call: "table:ncolumns:rows" appended */
+    char shapes[1024];
+    /* state */
+    bool connected, in_txn;
+    char *txn[FAKE_MAX_ROWS];
+    size_t n_txn;
+    size_t marks[64];
+    size_t depth;
+    char *committed[FAKE_MAX_ROWS];
+    size_t n_committed;
+} fake_db;
+
+extern fake_db fake;
+extern const sql_backend fake_backend;
+
+void fake_reset(void);
+/* How many committed rows are exactly `row` ("trips:id=1,note=x"). */
+int fake_count(const char *row);
+
+#endif

@@ -1,0 +1,39 @@
+/* tests/unit/sql_harness.h — driving a SQL sink against the fake server
+ * (sql_fake.h) in cmocka tests: a config from JSON, batches of JSON
+ * records, and each record's outcome as a string. */
+#ifndef TESTS_UNIT_SQL_HARNESS_H
+#define TESTS_UNIT_SQL_HARNESS_H
+
+#include <sluice/sluice.h>
+
+#include "arena.h"
+#include "pipeline/stage_ctx.h"
+#include "sql.h"
+
+typedef struct sql_test {
+    arena *a;
+    sluice_batch *b;
+    sluice_config *config;
+    sluice_stage_ctx ctx;
+    void *sink;
+} sql_test;
+
+extern sql_test T;
+
+/* cmocka setup / teardown: a fresh fake server, arena and batch. */
+int sql_test_setup(void **state);
+int sql_test_teardown(void **state);
+/* Inits the sink (backend: the fake) with `json` as its config:
+ * SLUICE_OK or SLUICE_ERROR. */
+int sql_test_start(const char *json);
+/* Makes T.b a new batch of records, each given as JSON ("{\"id\":1}"). */
+void sql_test_batch(const char *const *records, size_t n);
+#define BATCH(...)                                                                                          \
+    do {                                                                                                    \
+        static const char *const recs_[] = {__VA_ARGS__};                                                    \
+        sql_test_batch(recs_, sizeof recs_ / sizeof *recs_);                                                \
+    } while (0)
+/* Record i's outcome: "done", "retry", or "<code> <message>". */
+const char *sql_test_outcome(size_t i);
+
+#endif
