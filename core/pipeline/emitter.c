@@ -1,5 +1,5 @@
-/* core/pipeline/emitter.c — the SDK calls by which processors and
- * destinations say where each record goes: on to a lane, to error
+/* core/pipeline/emitter.c — the SDK calls by which origins, processors
+ * and destinations say where each record goes: on to a lane, to error
  * handling, or back for a retry. */
 #include "pipeline/emitter.h"
 
@@ -68,6 +68,28 @@ SLUICE_API void sluice_emit_error(sluice_emitter *out, sluice_record *record, co
     const char *message = arena_vformat(out->arena, fmt, ap);
     va_end(ap);
     error_list_add(out->errors, record, out->stage, arena_strdup(out->arena, code), message);
+}
+
+/* The origin's error records stay with its batch until the runner takes
+ * them, so that an origin works the same polled or pushed (and driven by a
+ * test without a runner).  The list grows in the arena, like offsets:
+ * origins' errors are rare, a copy on growth is cheap. */
+SLUICE_API void sluice_batch_add_error(sluice_batch *batch, sluice_record *record, const char *code, const char *fmt,
+                                       ...)
+{
+    if (batch->n_errors == batch->cap_errors) {
+        size_t cap = batch->cap_errors ? batch->cap_errors * 2 : 8;
+        batch_error *grown = arena_alloc(batch->arena, cap * sizeof *grown);
+        if (batch->n_errors)
+            memcpy(grown, batch->errors, batch->n_errors * sizeof *grown);
+        batch->errors = grown;
+        batch->cap_errors = cap;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    const char *message = arena_vformat(batch->arena, fmt, ap);
+    va_end(ap);
+    batch->errors[batch->n_errors++] = (batch_error){record, arena_strdup(batch->arena, code), message};
 }
 
 /* The outcomes array is made on the first mark, all DONE. */

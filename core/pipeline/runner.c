@@ -436,15 +436,32 @@ static void preview_output(runner *r, const stage_run *s, size_t lane, const slu
         h->stage_output(h->arg, s->ps, lane, b);
 }
 
-/* Preview shows at most preview_records of the origin's batch. */
+/* Preview shows at most preview_records of the origin's batch, and of its
+ * error records. */
 static void preview_origin(runner *r, stage_run *origin)
 {
     const run_options *opts = r->run->opts;
     if (!opts->preview)
         return;
-    if (opts->preview_records && origin->lanes[0]->count > opts->preview_records)
-        origin->lanes[0]->count = opts->preview_records;
-    preview_output(r, origin, 0, origin->lanes[0]);
+    sluice_batch *out = origin->lanes[0];
+    if (opts->preview_records && out->count > opts->preview_records)
+        out->count = opts->preview_records;
+    if (opts->preview_records && out->n_errors > opts->preview_records)
+        out->n_errors = opts->preview_records;
+    preview_output(r, origin, 0, out);
+}
+
+/* The records the origin sent to error handling (sluice_batch_add_error)
+ * become record errors of the origin, handled by its on_record_error like
+ * any stage's.  Returns how many. */
+static size_t take_origin_errors(runner *r, stage_run *origin)
+{
+    const sluice_batch *out = origin->lanes[0];
+    for (size_t i = 0; i < out->n_errors; i++)
+        error_list_add(&r->errors, out->errors[i].record, origin->index, out->errors[i].code,
+                       out->errors[i].message);
+    origin->n_errors += out->n_errors;
+    return out->n_errors;
 }
 
 int runner_finish(runner *r)
@@ -454,10 +471,14 @@ int runner_finish(runner *r)
     stage_run *origin = &r->stages[p->origin];
     preview_origin(r, origin);
     origin->n_out += origin->lanes[0]->count;
+    size_t origin_first = r->errors.n;
+    size_t origin_errors = take_origin_errors(r, origin);
     metrics *m = run->opts->metrics;
     uint64_t t = metrics_now_ns();
     if (m)
-        metrics_stage_add(m, p->origin, 0, origin->lanes[0]->count, 0, t - r->batch_started_ns);
+        metrics_stage_add(m, p->origin, 0, origin->lanes[0]->count, origin_errors, t - r->batch_started_ns);
+    if (stop_on_record_error(r, origin, origin_first) != 0)
+        return -1;
     bool write = !run->opts->preview || run->opts->preview_write;
     for (size_t k = 1; k < p->n_stages; k++) {
         stage_run *s = &r->stages[p->order[k]];

@@ -35,7 +35,8 @@ void batch_free(sluice_batch *b)
     free(b);
 }
 
-/* Outcomes and offsets live in the arena, which the owner resets with it. */
+/* Outcomes, offsets and origin errors live in the arena, which the owner
+ * resets with it. */
 void batch_clear(sluice_batch *b)
 {
     b->count = 0;
@@ -43,6 +44,9 @@ void batch_clear(sluice_batch *b)
     b->offsets = NULL;
     b->n_offsets = 0;
     b->cap_offsets = 0;
+    b->errors = NULL;
+    b->n_errors = 0;
+    b->cap_errors = 0;
 }
 
 SLUICE_API size_t sluice_batch_count(const sluice_batch *batch)

@@ -65,6 +65,13 @@ typedef struct batch_offset {
     const char *key, *value;
 } batch_offset;
 
+/* A record an origin sent to error handling (sluice_batch_add_error). */
+typedef struct batch_error {
+    sluice_record *record;
+    const char *code;    /* in the arena */
+    const char *message; /* in the arena */
+} batch_error;
+
 /* A batch is an arena plus a list of records in it.  The runner makes one
  * per origin batch and lighter ones (sharing the arena) for each lane and
  * each destination's input. */
@@ -75,12 +82,15 @@ struct sluice_batch {
     batch_outcome *outcomes;     /* destinations: NULL until a record is marked, then `count` entries in the arena */
     batch_offset *offsets;       /* origins: in the arena */
     size_t n_offsets, cap_offsets;
+    batch_error *errors;         /* origins: error records, in the arena */
+    size_t n_errors, cap_errors;
 };
 
 /* A batch over arena `a` (not owned). */
 sluice_batch *batch_new(arena *a);
 void batch_free(sluice_batch *b);
-/* Empties the record list, outcomes and offsets (the arena is reset by its owner). */
+/* Empties the record list, outcomes, offsets and origin errors (the arena
+ * is reset by its owner). */
 void batch_clear(sluice_batch *b);
 /* Appends n records at once (the runner moving a lane into a stage's input). */
 void batch_append_records(sluice_batch *dst, sluice_record *const *records, size_t n);

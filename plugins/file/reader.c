@@ -34,17 +34,13 @@
  * max_record_size) is a record once the file is finished, like a last line
  * without its ending.
  *
- * Bad records: an origin has no emitter, so a record that does not parse
- * cannot go to the error stage from here.  With `on_parse_error` "send"
- * (the default) its raw bytes go on as a record {"raw": STRING} carrying
- * the error attributes (sluice.error.stage, .code FILE_01, .message with
- * the file and line), so they reach a destination and are never silently
- * dropped; with "discard" they are only logged.  Either way the first ten
- * are logged one by one and the total at the end.  (The proper path would
- * be an SDK call for origins, say sluice_batch_add_error(out, record,
- * code, fmt, ...), which the runner routes like a processor's
- * sluice_emit_error() under the origin's on_record_error; not in this
- * version of the SDK.)
+ * Bad records: a record that does not parse goes to error handling with
+ * sluice_batch_add_error() as {"raw": STRING}, its bytes, so nothing is
+ * lost; code FILE_01, the message naming the file, line and reason.  The
+ * stage's on_record_error decides its fate (error stage, discarded, or the
+ * run stopped); the runner logs those it sends on, rate-limited, and the
+ * reader the total at the end.  A bad record counts toward batch_size like
+ * a good one, so a file of garbage still comes in bounded batches.
  *
  * Memory: one read buffer per instance, grown up to max_record_size plus a
  * read's worth; records go to the batch's arena.
@@ -67,12 +63,8 @@
 
 /* Bytes asked of read(2) at a time. */
 #define READ_CHUNK (256u * 1024u)
-/* Bad records logged one by one before only counting them. */
-#define BAD_LOGGED 10u
 
 /* ---- config ------------------------------------------------------------------ */
-
-static const char *const on_parse_error_values[] = {"send", "discard", NULL};
 
 static const sluice_config_key reader_keys[] = {
     {.struct_size = sizeof(sluice_config_key),
@@ -126,13 +118,6 @@ static const sluice_config_key reader_keys[] = {
      .min = 1,
      .max = 3600000,
      .help = "follow only: how long to wait for more data before looking again"},
-    {.struct_size = sizeof(sluice_config_key),
-     .name = "on_parse_error",
-     .type = SLUICE_CONFIG_ENUM,
-     .default_json = "\"send\"",
-     .enum_values = on_parse_error_values,
-     .help = "a record that does not parse: \"send\" passes its raw bytes on as {\"raw\": ...} with the "
-             "sluice.error.* attributes saying where and why; \"discard\" drops it; both log it"},
 };
 
 static int reader_check(const sluice_config *config, char *err, size_t errsize)
@@ -161,7 +146,7 @@ typedef struct file_id {
 typedef struct reader {
     sluice_stage_ctx *ctx;
     const char *pattern; /* in the config */
-    bool glob, follow, send_bad;
+    bool glob, follow;
     bool counts_lines;   /* the format can have bad records, reported by line */
     size_t batch_size, max_record;
     int64_t poll_ms;
@@ -185,6 +170,7 @@ typedef struct reader {
     file_id *done;        /* files finished in this run */
     size_t n_done, cap_done;
     uint64_t n_bad;
+    size_t batch_bad;     /* bad records sent with the batch being filled */
 } reader;
 
 static const char *error_text(int err, char *buf, size_t size)
@@ -220,7 +206,6 @@ int reader_init(sluice_stage_ctx *ctx, const sluice_config *config, void **state
     r->follow = sluice_config_bool(config, "follow");
     r->batch_size = (size_t)sluice_config_int(config, "batch_size");
     r->poll_ms = sluice_config_int(config, "poll_interval");
-    r->send_bad = strcmp(sluice_config_string(config, "on_parse_error"), "send") == 0;
     format_config_options(config, &options);
     options.max_record_size = (size_t)sluice_config_int(config, "max_record_size");
     if (sluice_config_bool(config, "with_attributes"))
@@ -539,31 +524,27 @@ static file_change check_file(reader *r)
 
 /* ---- records --------------------------------------------------------------------- */
 
+/* Records in the batch being filled, bad ones included. */
+static size_t taken(const reader *r, const sluice_batch *out)
+{
+    return sluice_batch_count(out) + r->batch_bad;
+}
+
+/* The bad record's bytes go to error handling as {"raw": STRING}. */
 static void bad_record(reader *r, sluice_batch *out, const char *data, const sluice_data_error *e)
 {
     r->n_bad++;
-    if (r->n_bad <= BAD_LOGGED)
-        sluice_log(r->ctx, SLUICE_LOG_WARN, "%s: %s%s", r->path, e->message,
-                   r->n_bad == BAD_LOGGED ? " (further bad records are only counted)" : "");
-    if (!r->send_bad)
-        return;
+    r->batch_bad++;
     sluice_field *root = sluice_field_new_map(out, 1);
     sluice_map_append_static(out, root, "raw", 3, sluice_field_new_string(out, data + e->offset, e->len));
-    sluice_record *rec = sluice_record_new(out, root);
-    size_t n = strlen(r->path) + strlen(e->message) + 3;
-    char *message = sluice_batch_alloc(out, n);
-    snprintf(message, n, "%s: %s", r->path, e->message);
-    sluice_record_set_attribute(out, rec, "sluice.error.stage", sluice_stage_id(r->ctx));
-    sluice_record_set_attribute(out, rec, "sluice.error.code", "FILE_01");
-    sluice_record_set_attribute(out, rec, "sluice.error.message", message);
-    sluice_batch_add(out, rec);
+    sluice_batch_add_error(out, sluice_record_new(out, root), "FILE_01", "%s: %s", r->path, e->message);
 }
 
 /* Parses what is buffered into the batch, up to its size. */
 static void parse_buffered(reader *r, sluice_batch *out)
 {
     for (;;) {
-        size_t have = sluice_batch_count(out);
+        size_t have = taken(r, out);
         if (have >= r->batch_size || (r->start == r->len && !r->eof))
             return;
         const char *data = r->buf + r->start;
@@ -605,7 +586,8 @@ int reader_produce(void *state, sluice_batch *out)
     reader *r = state;
     bool waited = false;
 
-    while (sluice_batch_count(out) < r->batch_size) {
+    r->batch_bad = 0;
+    while (taken(r, out) < r->batch_size) {
         if (r->fd < 0) {
             int rc = open_next(r, out);
             if (rc == SLUICE_ERROR)
@@ -615,7 +597,7 @@ int reader_produce(void *state, sluice_batch *out)
                     set_offset(r, out);
                     return SLUICE_END;
                 }
-                if (sluice_batch_count(out) > 0 || waited)
+                if (taken(r, out) > 0 || waited)
                     break;
                 poll_wait(r);
                 waited = true;
@@ -623,7 +605,7 @@ int reader_produce(void *state, sluice_batch *out)
             }
         }
         parse_buffered(r, out);
-        if (sluice_batch_count(out) >= r->batch_size)
+        if (taken(r, out) >= r->batch_size)
             break;
         if (r->eof) { /* parsed to its very end */
             finish_file(r);
@@ -642,7 +624,7 @@ int reader_produce(void *state, sluice_batch *out)
         }
         if (check_file(r) == FILE_CHANGED)
             continue;
-        if (sluice_batch_count(out) > 0 || waited)
+        if (taken(r, out) > 0 || waited)
             break;
         poll_wait(r);
         waited = true;

@@ -84,7 +84,8 @@ typedef struct sluice_stage_def {
 
     /* ORIGIN (poll): adds up to a batch of records to `out`, with
      * sluice_record_new + sluice_batch_add, and their offset with
-     * sluice_batch_set_offset.  Returns SLUICE_OK, SLUICE_END when there is
+     * sluice_batch_set_offset; a record it cannot read properly goes to
+     * sluice_batch_add_error.  Returns SLUICE_OK, SLUICE_END when there is
      * nothing more (records added in the same call still count), or
      * SLUICE_ERROR. */
     int (*produce)(void *state, sluice_batch *out);
@@ -166,6 +167,29 @@ SLUICE_API void sluice_log(const sluice_stage_ctx *ctx, sluice_log_level level, 
 /* ORIGIN: the committed offset under `key` from the previous run, or NULL
  * when there is none (first run, or offsets reset). */
 SLUICE_API const char *sluice_stage_offset(const sluice_stage_ctx *ctx, const char *key);
+
+/* ---- origins ----------------------------------------------------------- */
+
+/* ORIGIN (poll and push): sends `record`, which the origin could make but
+ * not read properly (a line that does not parse), to error handling with a
+ * code ("FILE_01") and a message (printf format) instead of passing it on.
+ * The record is made on this batch (sluice_record_new) and not added to it
+ * with sluice_batch_add: a record goes to one place.  Keep what was read in
+ * it (say {"raw": "<the line>"}) so that nothing is lost.  It follows the
+ * origin's on_record_error, as sluice_emit_error() does a processor's:
+ *  - to_error: it becomes an error record, with the attributes
+ *    sluice.error.stage (the origin's id), sluice.error.code and
+ *    sluice.error.message, for the error stage (or errors.jsonl);
+ *  - discard: it is dropped, and counted;
+ *  - stop_pipeline: the run stops with this record's error before any
+ *    other stage sees the batch.
+ * The batch's offsets are committed only after every destination and the
+ * error stage took the batch, its error records included; so the offset may
+ * move past a bad record: it is either delivered or read again by the next
+ * run.  Error records are not counted by sluice_batch_count(); an origin
+ * that bounds its batches should count them itself. */
+SLUICE_API void sluice_batch_add_error(sluice_batch *batch, sluice_record *record, const char *code, const char *fmt,
+                                       ...) SLUICE_PRINTF(4, 5);
 
 /* ---- push origins ------------------------------------------------------ */
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # file:reader through the CLI, into file:writer: every data format record by
 # record and back to the same bytes; glob order; bad records located and
-# passed on; follow with appends, a partial last line, rotation and
-# truncation; resuming from the committed offset.
+# sent to error handling as the origin's on_record_error says; follow with
+# appends, a partial last line, rotation and truncation; resuming from the
+# committed offset.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cd "$SLUICE_TEST_TMP" || bail "no temp dir"
@@ -140,24 +141,50 @@ like "$(cat nomatch.err)" 'g/\*\.none: no file matches' "no file matches: said s
 # ---- bad records ------------------------------------------------------------------
 
 printf '{"ok":1}\n{"bad":\n{"ok":2}\n' >bad.jsonl
-pipe bad '"path": "bad.jsonl"' '"path": "bad-out.jsonl", "with_attributes": true'
+pipe bad '"path": "bad.jsonl"' '"path": "bad-out.jsonl"'
 run bad
 is "$rc" 0 "a bad JSON line: exit 0"
-is "$(nlines bad-out.jsonl)" 3 "a bad JSON line: the good ones and the bad one, in order"
-bad_line=$(sed -n 2p bad-out.jsonl)
-like "$bad_line" '"value":\{"raw":"\{\\"bad\\":"\}' "a bad JSON line: passed on as {\"raw\": its bytes}"
-like "$bad_line" '"sluice.error.code":"FILE_01"' "a bad JSON line: with the error code"
+is "$(cat bad-out.jsonl)" $'{"ok":1}\n{"ok":2}' "a bad JSON line: the good ones go on"
+bad_line=$(cat state-bad/errors.jsonl)
+like "$bad_line" '"value":\{"raw":"\{\\"bad\\":"\}' "a bad JSON line: an error record {\"raw\": its bytes}"
+like "$bad_line" '"sluice.error.stage":"in","sluice.error.code":"FILE_01"' "a bad JSON line: the origin's id and the code"
 like "$bad_line" '"sluice.error.message":"bad\.jsonl: line 2, column 8: [^"]+"' \
 	"a bad JSON line: the message names the file, line and column"
-like "$(cat bad.err)" 'WARN +\[in\] bad\.jsonl: line 2, column 8' "a bad JSON line: logged, located"
+like "$(cat bad.err)" 'WARN +\[in\] record error FILE_01: bad\.jsonl: line 2, column 8' "a bad JSON line: logged, located"
+is "$(cat bad-out.jsonl state-bad/errors.jsonl | wc -l | tr -d ' ')" 3 "a bad JSON line: nothing lost"
 
+# The origin's on_record_error decides: discard drops them (counted).
 printf 'a,b\n1,2\n3\n"x"y,4\n5,6\n' >bad.csv
-pipe bad-csv '"path": "bad.csv", "data_format": "delimited", "header": true, "on_parse_error": "discard"' \
-	'"path": "bad-csv.jsonl"'
+pipe bad-csv '"path": "bad.csv", "data_format": "delimited", "header": true' '"path": "bad-csv.jsonl"'
+sed -i 's/"config": { "path": "bad.csv"/"on_record_error": "discard", &/' bad-csv.json
 run bad-csv
-is "$(cat bad-csv.jsonl)" $'{"a":"1","b":"2"}\n{"a":"5","b":"6"}' "on_parse_error discard: only the good records"
-like "$(cat bad-csv.err)" 'line 3: 1 field\(s\), but the header has 2 columns' "discard: a short record logged"
-like "$(cat bad-csv.err)" 'line 4, column 4: expected the delimiter' "discard: bad quoting logged with its column"
+is "$rc" 0 "on_record_error discard: exit 0"
+is "$(cat bad-csv.jsonl)" $'{"a":"1","b":"2"}\n{"a":"5","b":"6"}' "on_record_error discard: only the good records"
+check_fails "on_record_error discard: no error records" test -e state-bad-csv/errors.jsonl
+like "$(cat bad-csv.err)" '2 bad record\(s\) in all' "discard: the bad records counted"
+
+# stop_pipeline: the run stops at the batch holding the bad line, whose
+# offset is not committed; the next run (the line mended) starts after the
+# last good batch.
+printf '{"n":1}\n{"n":2}\n{"n":3}\n{"n":4\n{"n":5}\n' >stop.jsonl
+pipe stop '"path": "stop.jsonl", "batch_size": 3' '"path": "stop-out.jsonl"'
+sed -i 's/"config": { "path": "stop.jsonl"/"on_record_error": "stop_pipeline", &/' stop.json
+run stop
+is "$rc" 1 "on_record_error stop_pipeline: exit 1"
+like "$(cat stop.err)" 'in: record error FILE_01: stop\.jsonl: line 4, column 7: .*\(on_record_error is stop_pipeline\)' \
+	"stop_pipeline: the bad line named"
+is "$(cat stop-out.jsonl)" $'{"n":1}\n{"n":2}\n{"n":3}' "stop_pipeline: only the batch before it written"
+like "$("$SLUICE" offsets show --state-dir state-stop)" "stop\\.jsonl:[0-9]+:24\$" \
+	"stop_pipeline: the offset is the end of the last good batch"
+printf '{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n{"n":5}\n' >stop.jsonl
+run stop
+is "$rc" 0 "stop_pipeline: the line mended, the run goes on"
+is "$(tail -n 2 stop-out.jsonl)" $'{"n":4}\n{"n":5}' "stop_pipeline: ... from the failed batch"
+
+# preview shows an origin's error records.
+"$SLUICE" preview bad.json --state-dir state-bad-pv >bad-pv.txt 2>/dev/null
+like "$(cat bad-pv.txt)" '== error records: 1' "preview: the origin's error records shown"
+like "$(cat bad-pv.txt)" '"sluice.error.code":"FILE_01".*"value":\{"raw":"\{\\"bad\\":"\}' "preview: the bad line in it"
 
 # ---- validation ---------------------------------------------------------------------
 

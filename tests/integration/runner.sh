@@ -88,6 +88,60 @@ is "$rc" 1 "on_record_error stop_pipeline: exit 1"
 like "$err" 'rej: record error TESTKIT_02: seq 0 rejected' "on_record_error stop_pipeline: the record named"
 check_fails "on_record_error stop_pipeline: nothing written" test -s stop.log
 
+# ---- an origin's error records (sluice_batch_add_error), and on_record_error --
+# testkit:badgen pushes 3 batches of 10 records from its own thread and sends
+# seq n (n > 0, a multiple of error_every) to error handling.
+badgen() { # NAME ERROR_EVERY ON_ERROR [EXTRA_TOP]
+	cat >"$1.json" <<JSON
+{ "pipeline": "$1",
+  "stages": [
+    { "id": "gen", "stage": "testkit:badgen", "config": { "error_every": $2 }, "on_record_error": "$3" },
+    { "id": "sink", "stage": "testkit:flaky", "inputs": ["gen"], "config": { "log": "$1.log" } }
+  ]${4:+, $4} }
+JSON
+}
+committed_offset() { # NAME: the committed offset under "", or "none"
+	node -e '
+const fs = require("fs"), f = process.argv[1];
+console.log(fs.existsSync(f) ? (JSON.parse(fs.readFileSync(f)).offsets[""] ?? "none") : "none");' "state-$1/offsets.json"
+}
+badgen oerr 4 to_error
+run oerr
+is "$rc" 0 "origin errors (to_error): exit 0"
+is "$(cut -d' ' -f2- oerr.log | tr '\n' ' ')" "0 1 2 3 5 6 7 9 10 11 13 14 15 17 18 19 21 22 23 25 26 27 29 " \
+	"origin errors: the other records went on"
+is "$(node -e '
+const ls = require("fs").readFileSync("state-oerr/errors.jsonl", "utf8").trim().split("\n").map(JSON.parse);
+console.log(ls.map(l => [l.value.seq, l.attributes["sluice.error.stage"], l.attributes["sluice.error.code"],
+  l.attributes["sluice.error.message"]].join("|")).join(";"));')" \
+	"4|gen|TESTKIT_03|seq 4 unreadable;8|gen|TESTKIT_03|seq 8 unreadable;12|gen|TESTKIT_03|seq 12 unreadable;16|gen|TESTKIT_03|seq 16 unreadable;20|gen|TESTKIT_03|seq 20 unreadable;24|gen|TESTKIT_03|seq 24 unreadable;28|gen|TESTKIT_03|seq 28 unreadable" \
+	"origin errors: error records with the origin's id, code and message"
+is "$(committed_offset oerr)" 30 "origin errors: every batch committed"
+badgen oerr_stage 4 to_error \
+	'"error_records": { "stage": "file:writer", "config": { "path": "oerr-stage.jsonl", "with_attributes": true } }'
+run oerr_stage
+is "$(wc -l <oerr-stage.jsonl | tr -d ' ')" 7 "origin errors: the error stage takes them"
+check_fails "origin errors with an error stage: no errors.jsonl" test -e state-oerr_stage/errors.jsonl
+badgen odiscard 4 discard
+run odiscard
+is "$rc" 0 "origin errors (discard): exit 0"
+check_fails "origin errors (discard): no error records" test -e state-odiscard/errors.jsonl
+is "$(cut -d' ' -f2- odiscard.log | wc -w | tr -d ' ')" 23 "origin errors (discard): the others went on"
+badgen ostop 15 stop_pipeline
+run ostop
+is "$rc" 1 "origin errors (stop_pipeline): exit 1"
+like "$err" 'gen: record error TESTKIT_03: seq 15 unreadable \(on_record_error is stop_pipeline\)' \
+	"origin errors (stop_pipeline): the record named"
+is "$(cut -d' ' -f2- ostop.log | tr '\n' ' ')" "0 1 2 3 4 5 6 7 8 9 " "stop_pipeline: the failing batch reached no stage"
+is "$(committed_offset ostop)" 10 "stop_pipeline: the failing batch's offset not committed"
+rc=0
+# shellcheck disable=SC2086
+"$SLUICE" preview oerr.json -n 10 $kit --state-dir state-opv >opv.txt 2>opv.err || rc=$?
+is "$rc" 0 "preview of origin errors: exit 0"
+like "$(cat opv.txt)" '== error records: 2' "preview: the origin's error records"
+like "$(cat opv.txt)" '"sluice.error.stage":"gen","sluice.error.code":"TESTKIT_03","sluice.error.message":"seq 8 unreadable"' \
+	"preview: with the origin's reason"
+
 # ---- required fields ----------------------------------------------------------
 cat >required.json <<'JSON'
 { "pipeline": "required",

@@ -107,7 +107,8 @@ static int start(void **state, const char *config_json, const char *offset)
     return reader_init(&fx->ctx, fx->config, &fx->reader);
 }
 
-/* One produce: its records as JSON lines (the bad ones' attributes too). */
+/* One produce: its records as JSON lines, then its error records (bad
+ * records, sent with sluice_batch_add_error) as "error CODE: MESSAGE JSON". */
 static const char *produce(void **state, int *rc)
 {
     fixture *fx = *state;
@@ -118,6 +119,14 @@ static const char *produce(void **state, int *rc)
     for (size_t i = 0; i < sluice_batch_count(fx->b); i++) {
         sluice_record *r = sluice_batch_record(fx->b, i);
         sluice_json_write_record(fx->out, r, sluice_record_attribute_count(r) ? SLUICE_JSON_WITH_ATTRIBUTES : 0);
+        sluice_buf_append(fx->out, "\n", 1);
+    }
+    for (size_t i = 0; i < fx->b->n_errors; i++) {
+        const batch_error *e = &fx->b->errors[i];
+        char head[512];
+        snprintf(head, sizeof head, "error %s: %s ", e->code, e->message);
+        sluice_buf_append(fx->out, head, strlen(head));
+        sluice_json_write_record(fx->out, e->record, 0);
         sluice_buf_append(fx->out, "\n", 1);
     }
     return sluice_buf_data(fx->out);
@@ -159,9 +168,8 @@ static void test_resume_same_file(void **state)
     assert_int_equal(start(state, "{\"path\": \"a.jsonl\"}", offset), SLUICE_OK);
     const char *got = produce(state, &rc);
     assert_int_equal(rc, SLUICE_END);
-    assert_non_null(strstr(got, "{\"n\":3}\n{\"attributes\":{"));
-    assert_non_null(strstr(got, "\"sluice.error.message\":\"a.jsonl: line 4, column 1: expected a JSON value"));
-    assert_non_null(strstr(got, "\"value\":{\"raw\":\"bad\"}"));
+    assert_non_null(strstr(got, "{\"n\":3}\nerror FILE_01: a.jsonl: line 4, column 1: expected a JSON value"));
+    assert_non_null(strstr(got, " {\"raw\":\"bad\"}\n"));
     assert_null(strstr(got, "\"n\":2"));
 }
 
@@ -259,6 +267,28 @@ static void test_path_with_colons(void **state)
     assert_string_equal(produce(state, &rc), "{\"text\":\"2\"}\n");
 }
 
+/* Bad records go to the batch's error records, not its records, and
+ * count toward batch_size: a file of garbage comes in bounded batches, and
+ * the offset moves past them (they are delivered with the batch). */
+static void test_bad_records_bounded(void **state)
+{
+    int rc;
+    write_file("a.jsonl", "x1\nx2\nx3\n{\"n\":1}\n");
+    assert_int_equal(start(state, "{\"path\": \"a.jsonl\", \"batch_size\": 2}", NULL), SLUICE_OK);
+    assert_string_equal(produce(state, &rc),
+                        "error FILE_01: a.jsonl: line 1, column 1: expected a JSON value, found 'x' "
+                        "{\"raw\":\"x1\"}\n"
+                        "error FILE_01: a.jsonl: line 2, column 1: expected a JSON value, found 'x' "
+                        "{\"raw\":\"x2\"}\n");
+    assert_int_equal(rc, SLUICE_OK);
+    char want[256];
+    snprintf(want, sizeof want, "a.jsonl:%llu:6", inode_of("a.jsonl"));
+    assert_string_equal(offset_of(state), want);
+    assert_string_equal(produce(state, &rc), "{\"n\":1}\n"
+                                             "error FILE_01: a.jsonl: line 3, column 1: expected a JSON value, "
+                                             "found 'x' {\"raw\":\"x3\"}\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +302,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_offset_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_such_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_path_with_colons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_records_bounded, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,10 +6,15 @@
  * refuse records, fail the whole call, or be slow.  It also notices when
  * one instance is called from two threads at once.
  * testkit:reject (processor) sends records whose seq is a multiple of
- * `every` to error handling and the others on. */
+ * `every` to error handling and the others on.
+ * testkit:badgen (push origin) pushes `batches` batches of `batch_size`
+ * records {"seq": n} from its own thread, and sends those whose seq is a
+ * multiple of `error_every` (but 0) to error handling (sluice_batch_add_error).
+ * Its offset is the next seq; a resumed run starts there. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -152,6 +157,77 @@ static int reject_process(void *state, sluice_batch *in, sluice_emitter *out)
     return SLUICE_OK;
 }
 
+static const sluice_config_key badgen_keys[] = {
+    KEY("batches", SLUICE_CONFIG_INT, .default_json = "3", .help = "batches to push"),
+    KEY("batch_size", SLUICE_CONFIG_INT, .default_json = "10", .help = "records per batch, bad ones included"),
+    KEY("error_every", SLUICE_CONFIG_INT, .default_json = "0", .help = "records whose seq is a multiple: errors"),
+};
+static const sluice_config_schema badgen_schema = {sizeof(sluice_config_schema), badgen_keys,
+                                                   sizeof badgen_keys / sizeof badgen_keys[0], NULL};
+
+typedef struct badgen {
+    int64_t batches, batch_size, error_every, next;
+    sluice_pusher *pusher;
+    pthread_t thread;
+    int started;
+} badgen;
+
+static int badgen_init(sluice_stage_ctx *ctx, const sluice_config *config, void **state)
+{
+    badgen *g = calloc(1, sizeof *g);
+    const char *offset = sluice_stage_offset(ctx, "");
+    g->batches = sluice_config_int(config, "batches");
+    g->batch_size = sluice_config_int(config, "batch_size");
+    g->error_every = sluice_config_int(config, "error_every");
+    g->next = offset ? strtoll(offset, NULL, 10) : 0;
+    *state = g;
+    return SLUICE_OK;
+}
+
+static void *badgen_push(void *arg)
+{
+    badgen *g = arg;
+    for (int64_t b = 0; b < g->batches; b++) {
+        sluice_batch *out = sluice_push_begin(g->pusher, 0);
+        if (!out)
+            break;
+        for (int64_t i = 0; i < g->batch_size; i++, g->next++) {
+            sluice_field *root = sluice_field_new_map(out, 1);
+            sluice_map_append_static(out, root, "seq", 3, sluice_field_new_int(out, g->next));
+            sluice_record *r = sluice_record_new(out, root);
+            if (g->error_every && g->next > 0 && g->next % g->error_every == 0)
+                sluice_batch_add_error(out, r, "TESTKIT_03", "seq %" PRId64 " unreadable", g->next);
+            else
+                sluice_batch_add(out, r);
+        }
+        char offset[32];
+        snprintf(offset, sizeof offset, "%" PRId64, g->next);
+        sluice_batch_set_offset(out, "", offset);
+        if (sluice_push_commit(g->pusher, 0, out) != SLUICE_OK)
+            break;
+    }
+    sluice_push_done(g->pusher, 0);
+    return NULL;
+}
+
+static int badgen_start(void *state, sluice_pusher *pusher)
+{
+    badgen *g = state;
+    g->pusher = pusher;
+    g->started = pthread_create(&g->thread, NULL, badgen_push, g) == 0;
+    return g->started ? SLUICE_OK : SLUICE_ERROR;
+}
+
+static void badgen_stop(void *state) { (void)state; /* the thread sees sluice_push_begin return NULL */ }
+
+static void badgen_destroy(void *state)
+{
+    badgen *g = state;
+    if (g->started)
+        pthread_join(g->thread, NULL);
+    free(g);
+}
+
 static const sluice_stage_def stages[] = {
     {.struct_size = sizeof(sluice_stage_def), .name = "flaky", .kind = SLUICE_DESTINATION,
      .summary = "a destination that retries, refuses and fails on purpose", .config = &flaky_schema,
@@ -159,6 +235,9 @@ static const sluice_stage_def stages[] = {
     {.struct_size = sizeof(sluice_stage_def), .name = "reject", .kind = SLUICE_PROCESSOR,
      .summary = "a processor that rejects every n-th record", .config = &reject_schema, .init = reject_init,
      .destroy = reject_destroy, .process = reject_process},
+    {.struct_size = sizeof(sluice_stage_def), .name = "badgen", .kind = SLUICE_ORIGIN,
+     .summary = "a push origin sending every n-th record to error handling", .config = &badgen_schema,
+     .init = badgen_init, .destroy = badgen_destroy, .start = badgen_start, .stop = badgen_stop},
 };
 
 static const sluice_plugin_def plugin = {
