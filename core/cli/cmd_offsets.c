@@ -2,9 +2,11 @@
  * has committed, and forgetting it (DESIGN §5). */
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -28,6 +30,9 @@ static const char help[] =
     "  show    prints the origin and each offset (key, a tab, value)\n"
     "  reset   removes them, so that the next run starts from the beginning;\n"
     "          refused while the pipeline runs (its state directory is locked)\n"
+    "Neither creates the state directory: when it does not exist, show says\n"
+    "no offsets are committed and reset that there is nothing to reset\n"
+    "(exit 0 both), naming the directory looked for.\n"
     "\n"
     "Options:\n"
     "  --state-dir DIR      state directory (default, as for run: from the\n"
@@ -43,7 +48,7 @@ static const char help[] =
     "the pipeline is running, 2 for an invalid descriptor or usage.\n";
 
 /* The state directory from --state-dir, else from the descriptor's
- * pipeline name, the way `run` finds it. */
+ * pipeline name, the way `run` finds it; not created. */
 static int find_state_dir(const char *cmd, const cli_options *opts, char *dir, size_t dirsize)
 {
     if (opts->n_args > 1 || (opts->n_args == 0 && !opts->state_dir))
@@ -57,7 +62,7 @@ static int find_state_dir(const char *cmd, const cli_options *opts, char *dir, s
             return EXIT_INVALID;
         }
     }
-    int rc = state_dir_resolve(opts->state_dir, desc ? desc->pipeline : NULL, dir, dirsize, err, sizeof err);
+    int rc = state_dir_path(opts->state_dir, desc ? desc->pipeline : NULL, dir, dirsize, err, sizeof err);
     descriptor_free(desc);
     if (rc != 0) {
         fprintf(stderr, "sluice %s: %s\n", cmd, err);
@@ -66,10 +71,29 @@ static int find_state_dir(const char *cmd, const cli_options *opts, char *dir, s
     return EXIT_OK;
 }
 
-static void print_text(const char *dir, const char *path, const char *origin, const offset_map *map)
+/* 1 when the state directory exists, 0 when not (a pipeline never run,
+ * or a typo: the messages name the path), -1 after saying why not. */
+static int state_dir_exists(const char *cmd, const char *dir)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (errno == ENOENT)
+            return 0;
+        fprintf(stderr, "sluice %s: state directory %s: %s\n", cmd, dir, strerror(errno));
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "sluice %s: state directory %s is not a directory\n", cmd, dir);
+        return -1;
+    }
+    return 1;
+}
+
+static void print_text(const char *dir, bool exists, const char *path, const char *origin, const offset_map *map)
 {
     if (!origin) {
-        printf("%s: no offsets committed (the next run starts from the beginning)\n", dir);
+        printf("%s: %sno offsets committed (the next run starts from the beginning)\n", dir,
+               exists ? "" : "no such state directory, ");
         return;
     }
     printf("%s: %zu offset(s) of origin %s\n", path, map->n, origin);
@@ -94,7 +118,9 @@ static int print_json(const char *dir, const char *path, const char *origin, con
     return EXIT_OK;
 }
 
-static int show(const char *dir, int json)
+/* A missing directory shows as an empty one (its offsets file is missing
+ * too), with the text saying the directory itself is not there. */
+static int show(const char *dir, bool exists, int json)
 {
     char path[PATH_MAX + 16], err[2048];
     snprintf(path, sizeof path, "%s/%s", dir, OFFSET_FILE_NAME);
@@ -108,7 +134,7 @@ static int show(const char *dir, int json)
     if (json)
         rc = print_json(dir, path, origin, &map);
     else
-        print_text(dir, path, origin, &map);
+        print_text(dir, exists, path, origin, &map);
     free(origin);
     offset_map_free(&map);
     /* stdout may be a closed pipe or a full disk: say so, not exit 0. */
@@ -191,5 +217,14 @@ int cmd_offsets(int argc, char **argv)
     rc = find_state_dir(cmd, &opts, dir, sizeof dir);
     if (rc)
         return rc;
-    return is_show ? show(dir, opts.json) : reset(dir);
+    int exists = state_dir_exists(cmd, dir);
+    if (exists < 0)
+        return EXIT_RUNTIME;
+    if (is_show)
+        return show(dir, exists, opts.json);
+    if (!exists) {
+        printf("%s: no such state directory, nothing to reset\n", dir);
+        return EXIT_OK;
+    }
+    return reset(dir);
 }

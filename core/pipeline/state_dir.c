@@ -31,8 +31,8 @@ static int make_dirs(char *path, char *err, size_t errsize)
     return 0;
 }
 
-int state_dir_resolve(const char *explicit_dir, const char *pipeline, char *out, size_t outsize, char *err,
-                      size_t errsize)
+int state_dir_path(const char *explicit_dir, const char *pipeline, char *out, size_t outsize, char *err,
+                   size_t errsize)
 {
     const char *systemd = getenv("STATE_DIRECTORY");
     const char *xdg = getenv("XDG_STATE_HOME");
@@ -56,5 +56,13 @@ int state_dir_resolve(const char *explicit_dir, const char *pipeline, char *out,
         snprintf(err, errsize, "state directory: path too long");
         return -1;
     }
+    return 0;
+}
+
+int state_dir_resolve(const char *explicit_dir, const char *pipeline, char *out, size_t outsize, char *err,
+                      size_t errsize)
+{
+    if (state_dir_path(explicit_dir, pipeline, out, outsize, err, errsize) != 0)
+        return -1;
     return make_dirs(out, err, errsize);
 }

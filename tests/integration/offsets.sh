@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Offsets (DESIGN §5): `sluice offsets show|reset` on state directories
 # prepared by the offset store itself (through tests/drivers/offset_commit),
-# the state directory's lock refusing a reset, another origin's offsets
-# refused until reset, and a commit on a full disk failing with ENOSPC while
-# the old offsets file stays intact.
+# and on ones that do not exist, which they must not create; the state
+# directory's lock refusing a reset, another origin's offsets refused until
+# reset, and a commit on a full disk failing with ENOSPC while the old
+# offsets file stays intact.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cd "$SLUICE_TEST_TMP" || bail "no temp dir"
@@ -53,6 +54,26 @@ is "$rc" 0 "show, nothing committed: exit 0"
 is "$out" "empty: no offsets committed (the next run starts from the beginning)" "show, nothing committed: said so"
 run "$SLUICE" offsets show --state-dir empty --json
 is "$out" '{"state_dir":"empty","file":"empty/offsets.json","origin":null,"offsets":{}}' "show --json, nothing committed"
+
+# A state directory that does not exist (never run, or a typo) is looked
+# at, not created.
+run "$SLUICE" offsets show --state-dir no/such/dir
+is "$rc" 0 "show, no state directory: exit 0"
+is "$out" "no/such/dir: no such state directory, no offsets committed (the next run starts from the beginning)" \
+	"show, no state directory: said so, the path named"
+check_fails "show, no state directory: none created" test -e no
+run "$SLUICE" offsets show --state-dir no/such/dir --json
+is "$out" '{"state_dir":"no/such/dir","file":"no/such/dir/offsets.json","origin":null,"offsets":{}}' \
+	"show --json, no state directory: as with nothing committed"
+check_fails "show --json, no state directory: none created" test -e no
+run "$SLUICE" offsets reset --state-dir no/such/dir
+is "$rc" 0 "reset, no state directory: exit 0"
+is "$out" "no/such/dir: no such state directory, nothing to reset" "reset, no state directory: said so"
+check_fails "reset, no state directory: none created" test -e no
+touch notadir
+run "$SLUICE" offsets show --state-dir notadir
+is "$rc" 1 "show, the state directory a file: exit 1"
+is "$err" "sluice offsets show: state directory notadir is not a directory" "show, the state directory a file: said so"
 
 mkdir state
 check "store commits two shards" "$commit" state 'src:kinesis:consumer' \
@@ -149,6 +170,12 @@ check "after reset, another origin may commit" "$commit" state 'in:file:reader' 
 STATE_DIRECTORY=$SLUICE_TEST_TMP/systemd run "$SLUICE" offsets reset p1.json
 is "$rc" 0 "reset PIPELINE.json: exit 0"
 check "reset PIPELINE.json: its state directory's file removed" test ! -e systemd/p1/offsets.json
+STATE_DIRECTORY=$SLUICE_TEST_TMP/systemd-none run "$SLUICE" offsets show p1.json
+is "$out" "$SLUICE_TEST_TMP/systemd-none/p1: no such state directory, no offsets committed (the next run starts from the beginning)" \
+	"show PIPELINE.json never run: said so"
+STATE_DIRECTORY=$SLUICE_TEST_TMP/systemd-none run "$SLUICE" offsets reset p1.json
+is "$rc" 0 "reset PIPELINE.json never run: exit 0"
+check_fails "show and reset PIPELINE.json never run: no state directory created" test -e systemd-none
 
 # ---- a full disk ------------------------------------------------------------------------
 
