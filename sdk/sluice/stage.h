@@ -25,7 +25,8 @@
  *   when the pipeline starts.
  * - A stage never calls exit(), never installs signal handlers, and never
  *   runs a library's global init (curl, OpenSSL, MariaDB): the core has done
- *   it once before loading plugins.
+ *   it once before loading plugins (the sluice program calls
+ *   curl_global_init; OpenSSL >= 1.1 initializes itself).
  * - Config (sluice_config) and compiled paths are immutable and may be read
  *   from any thread; batches and records belong to the thread that was
  *   handed them, for the duration of the callback.
