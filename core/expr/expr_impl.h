@@ -253,12 +253,4 @@ void expr_set_fast(sluice_expr *expr);
 /* sluice_expr_eval_bool() without the fast path (eval.c). */
 int expr_eval_bool_generic(const sluice_expr *expr, sluice_expr_ctx *ctx, const sluice_record *record, bool *out);
 
-/* ---- Java date patterns (datefmt.c) --------------------------------------- */
-
-/* Checks a java.text.SimpleDateFormat pattern: 0, or -1 with a message. */
-int expr_datefmt_check(const char *pattern, size_t len, char *why, size_t whysize);
-/* Formats epoch_us (UTC) with a checked pattern into scratch memory. */
-int expr_datefmt_format(expr_eval *ev, int64_t epoch_us, const char *pattern, size_t len, const char **out,
-                        size_t *outlen);
-
 #endif

@@ -1,11 +1,13 @@
 /* core/expr/fn_time.c — the time: namespace (SDC "Time Functions"), in
  * UTC.  Datetimes are Java Dates in SDC, which hold milliseconds:
- * time:now() is truncated to the millisecond to match. */
+ * time:now() is truncated to the millisecond to match.  Date patterns are
+ * the SDK's (sluice/datetime.h, core/format/datetime_pattern.c). */
 #include "config.h"
 
 #include <time.h>
 
 #include "expr/expr_impl.h"
+#include "format/datetime_pattern.h"
 
 static int fn_now(const expr_call *call, expr_value *out)
 {
@@ -53,29 +55,53 @@ static int fn_datetime_to_ms(const expr_call *call, expr_value *out)
     return 0;
 }
 
-/* A literal pattern is checked with the expression. */
+static void pattern_release(void *p)
+{
+    sluice_datetime_pattern_free(p);
+}
+
+/* A literal pattern is compiled with the expression (and its errors are
+ * compile errors); others are compiled per call, into scratch memory. */
 static int compile_pattern(expr_compiling *c, const expr_node *call, const expr_node *const *args, const void **data,
                            char *err, size_t errsize)
 {
-    (void)c;
-    (void)data;
     const expr_value *lit = expr_literal_string(args[1]);
+    if (!lit)
+        return 0;
     char why[128];
-    if (lit && expr_datefmt_check(lit->u.s.p, lit->u.s.len, why, sizeof why) != 0)
-        return expr_compile_error(err, errsize, args[1]->column, "%s: %s", call->fn->name, why);
+    size_t column;
+    sluice_datetime_pattern *p = sluice_datetime_pattern_compile(lit->u.s.p, lit->u.s.len, &column, why, sizeof why);
+    if (!p)
+        return expr_compile_error(err, errsize, args[1]->column + (uint32_t)column, "%s: %s", call->fn->name, why);
+    expr_own(c, p, pattern_release);
+    *data = p;
     return 0;
 }
 
 static int fn_extract_string(const expr_call *call, expr_value *out)
 {
     int64_t us = 0;
-    const char *pattern, *s;
-    size_t len, slen;
-    if (datetime_arg(call, 0, &us) != 0 || expr_arg_string(call, 1, &pattern, &len) != 0)
+    const char *text;
+    size_t len;
+    if (datetime_arg(call, 0, &us) != 0 || expr_arg_string(call, 1, &text, &len) != 0)
         return -1;
-    if (expr_datefmt_format(call->ev, us, pattern, len, &s, &slen) != 0)
-        return -1;
-    expr_set_string(out, s, slen);
+    const sluice_datetime_pattern *p = call->node->data;
+    if (!p) {
+        char why[128];
+        size_t column;
+        p = datetime_pattern_init(expr_scratch(call->ev, datetime_pattern_size(len)), text, len, &column, why,
+                                  sizeof why);
+        if (!p)
+            return expr_fail(call->ev, expr_arg_column(call, 1), "%s: %s (at character %zu of the pattern)",
+                             call->node->fn->name, why, column);
+    }
+    /* Room for most texts; the exact size when it is not enough. */
+    size_t size = 2 * len + 64;
+    char *buf = expr_scratch(call->ev, size);
+    size_t n = sluice_datetime_format(p, us, buf, size);
+    if (n >= size)
+        sluice_datetime_format(p, us, buf = expr_scratch(call->ev, n + 1), n + 1);
+    expr_set_string(out, buf, n);
     return 0;
 }
 

@@ -21,7 +21,7 @@
  *             shortest text), decimal; with `scale`, rounded (`rounding`,
  *             java.math.RoundingMode's modes, default half_up) or padded
  *   datetime  from a string (RFC 3339, or `pattern`, Java letters, see
- *             datetime.c), an int (epoch milliseconds)
+ *             sluice/datetime.h; without an offset, UTC), an int (epoch milliseconds)
  *   bool      from a string ("true"/"false", any case), int or double (not 0)
  * An empty string converts to string only: "" is not a number, datetime
  * or bool (SDC turns it into null; an error says more). */
@@ -109,10 +109,14 @@ static int convert_check(const sluice_config *config, char *err, size_t errsize)
                 snprintf(err, errsize, "conversions[%zu].pattern: only with to datetime or string", i);
                 return SLUICE_ERROR;
             }
-            if (fields_datefmt_check(sluice_config_string(item, "pattern"), why, sizeof why) != SLUICE_OK) {
-                snprintf(err, errsize, "conversions[%zu].pattern: %s", i, why);
+            const char *text = sluice_config_string(item, "pattern");
+            size_t column;
+            sluice_datetime_pattern *p = sluice_datetime_pattern_compile(text, strlen(text), &column, why, sizeof why);
+            if (!p) {
+                snprintf(err, errsize, "conversions[%zu].pattern: column %zu: %s", i, column, why);
                 return SLUICE_ERROR;
             }
+            sluice_datetime_pattern_free(p);
         }
         for (int k = 0; k < 2; k++) {
             const char *key = k ? "rounding" : "scale";
@@ -150,7 +154,7 @@ typedef struct conversion {
     size_t n_paths;
     sluice_path **paths;
     enum target to;
-    const char *pattern; /* owned by the config; NULL for RFC 3339 */
+    sluice_datetime_pattern *pattern; /* NULL for RFC 3339 */
     int scale;           /* -1: keep the value's */
     decimal_rounding rounding;
 } conversion;
@@ -173,12 +177,22 @@ int fields_convert_init(sluice_stage_ctx *ctx, const sluice_config *config, void
         const sluice_config *item = sluice_config_list_object(config, "conversions", s->n);
         conversion *c = &s->conv[s->n];
         c->to = (enum target)index_of(target_names, sluice_config_string(item, "to"));
-        c->pattern = sluice_config_has(item, "pattern") ? sluice_config_string(item, "pattern") : NULL;
+        if (sluice_config_has(item, "pattern")) {
+            const char *text = sluice_config_string(item, "pattern");
+            char why[160];
+            if (!(c->pattern = sluice_datetime_pattern_compile(text, strlen(text), NULL, why, sizeof why))) {
+                sluice_stage_fail(ctx, "conversions[%zu].pattern: %s", s->n, why); /* checked: out of memory */
+                s->n++;
+                fields_convert_destroy(s);
+                return SLUICE_ERROR;
+            }
+        }
         c->scale = sluice_config_has(item, "scale") ? (int)sluice_config_int(item, "scale") : -1;
         c->rounding = sluice_config_has(item, "rounding")
                           ? (decimal_rounding)index_of(rounding_names, sluice_config_string(item, "rounding"))
                           : ROUND_HALF_UP;
         if (!(c->paths = fields_compile_paths(ctx, item, "paths", &c->n_paths))) {
+            s->n++; /* its pattern */
             fields_convert_destroy(s);
             return SLUICE_ERROR;
         }
@@ -192,8 +206,10 @@ void fields_convert_destroy(void *state)
     convert_stage *s = state;
     if (!s)
         return;
-    for (size_t i = 0; i < s->n; i++)
+    for (size_t i = 0; i < s->n; i++) {
         fields_free_paths(s->conv[i].paths, s->conv[i].n_paths);
+        sluice_datetime_pattern_free(s->conv[i].pattern);
+    }
     free(s->conv);
     free(s);
 }
@@ -322,7 +338,7 @@ static sluice_field *to_datetime(sluice_batch *b, const conversion *c, const slu
     int64_t us;
     switch (sluice_field_type(f)) {
     case SLUICE_STRING:
-        if (fields_datetime_parse(c->pattern, text, len, &us) != SLUICE_OK) {
+        if (sluice_datetime_parse(c->pattern, text, len, 0, &us) != SLUICE_OK) {
             *why = c->pattern ? "does not match the pattern" : "not an RFC 3339 datetime";
             return NULL;
         }
@@ -367,8 +383,8 @@ static sluice_field *to_string(sluice_batch *b, const conversion *c, const sluic
         return (sluice_field *)f;
     if (t == SLUICE_DATETIME && c->pattern) {
         char buf[256];
-        size_t n = fields_datetime_format(c->pattern, sluice_field_get_datetime(f), buf, sizeof buf);
-        if (n == 0) {
+        size_t n = sluice_datetime_format(c->pattern, sluice_field_get_datetime(f), buf, sizeof buf);
+        if (n >= sizeof buf) {
             *why = "the pattern makes text longer than 255 bytes";
             return NULL;
         }

@@ -87,17 +87,4 @@ char *fields_parent_path(const char *text);
  * for containers. */
 const char *fields_value_text(sluice_batch *batch, const sluice_field *field, size_t *len);
 
-/* ---- datetimes (datetime.c) ----------------------------------------------- */
-
-/* Checks a Java-style date pattern (the subset fields:convert supports);
- * on a problem writes why to `why` and returns SLUICE_ERROR. */
-int fields_datefmt_check(const char *pattern, char *why, size_t whysize);
-/* Parses `text` with `pattern`, or as RFC 3339 when pattern is NULL:
- * SLUICE_OK with microseconds since the epoch (UTC). */
-int fields_datetime_parse(const char *pattern, const char *text, size_t len, int64_t *epoch_us);
-/* Formats with `pattern`, or RFC 3339 UTC when NULL, into buf (room for
- * `size` bytes, NUL-terminated); returns the length, or 0 when it does not
- * fit. */
-size_t fields_datetime_format(const char *pattern, int64_t epoch_us, char *buf, size_t size);
-
 #endif

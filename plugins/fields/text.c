@@ -69,7 +69,7 @@ const char *fields_value_text(sluice_batch *batch, const sluice_field *field, si
         *len = n;
         return sluice_field_type(field) == SLUICE_STRING ? s : sluice_batch_strndup(batch, s, n);
     }
-    case SLUICE_DATETIME: n = fields_datetime_format(NULL, sluice_field_get_datetime(field), tmp, sizeof tmp); break;
+    case SLUICE_DATETIME: n = sluice_datetime_format(NULL, sluice_field_get_datetime(field), tmp, sizeof tmp); break;
     case SLUICE_LIST: text = "<list>"; n = 6; break;
     case SLUICE_MAP: text = "<map>"; n = 5; break;
     }

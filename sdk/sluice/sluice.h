@@ -10,6 +10,7 @@
 #include <sluice/config.h>
 #include <sluice/expr.h>
 #include <sluice/data_format.h>
+#include <sluice/datetime.h>
 #include <sluice/format.h>
 #include <sluice/record.h>
 #include <sluice/stage.h>

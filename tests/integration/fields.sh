@@ -276,6 +276,16 @@ WANT='{ "2013-01-13T00:00:00Z": "\"Sun Sunday 12:00 AM\"", "2013-01-13T12:00:00Z
 conv fmtampm '["2013-01-13T00:00:00Z", "2013-01-13T12:00:00Z", "2013-01-14T13:05:00Z", "2013-01-19T23:59:00Z"]' \
 	'{ "paths": ["/v"], "to": "datetime" }, { "paths": ["/v"], "to": "string", "pattern": "EEE EEEE hh:mm a" }'
 is "$(judge_conv fmtampm)" good "convert datetime to string with EEE, EEEE, hh and a"
+# The pattern letters are the core's (shared with time:extractStringFromDate):
+# S is a fraction of a second (SSSSSS: microseconds), k 1-24, D day of year, G era.
+WANT='{ "2013-01-13T00:00:00.000001Z": "\"AD 2013 013 24:00:00.000001\"", "2013-01-13T13:05:00.25Z": "\"AD 2013 013 13:05:00.250000\"" }'
+conv fmtletters '["2013-01-13T00:00:00.000001Z", "2013-01-13T13:05:00.25Z"]' \
+	'{ "paths": ["/v"], "to": "datetime" }, { "paths": ["/v"], "to": "string", "pattern": "G yyyy DDD kk:mm:ss.SSSSSS" }'
+is "$(judge_conv fmtletters)" good "convert datetime to string with the core letters G, D, k and S as a fraction"
+WANT='{ "2013 013 24:00:00.000001": "\"2013-01-13T00:00:00.000001Z\"", "2013 013 00:00:00.000001": "ERR", "2013 013 13:05:00.25": "ERR" }'
+conv dtletters '["2013 013 24:00:00.000001", "2013 013 00:00:00.000001", "2013 013 13:05:00.25"]' \
+	'{ "paths": ["/v"], "to": "datetime", "pattern": "yyyy DDD kk:mm:ss.SSSSSS" }'
+is "$(judge_conv dtletters)" good "convert with D, k and SSSSSS: k is 1-24, as many fraction digits as letters"
 
 # Java's RoundingMode table (java.math.RoundingMode's documentation), scale 0.
 vals='["5.5", "2.5", "1.6", "1.1", "1.0", "-1.0", "-1.1", "-1.6", "-2.5", "-5.5"]'
@@ -485,8 +495,8 @@ refused fields:rename '{ "renames": [ { "from": "/a", "to": "/b" } ], "on_clash"
 	'stages\[1\]\.config\.on_clash: expected one of error, overwrite, skip, got "merge"'
 refused fields:convert '{ "conversions": [ { "paths": ["/a"], "to": "date" } ] }' \
 	'stages\[1\]\.config\.conversions\[0\]\.to: expected one of string, int, double, decimal, datetime, bool'
-refused fields:convert '{ "conversions": [ { "paths": ["/a"], "to": "datetime", "pattern": "yyyy-MM-dd kk:mm" } ] }' \
-	"stages\\[1\\]\\.config\\.conversions\\[0\\]\\.pattern: column 12: pattern letter 'k' is not supported \\(use y M d H h a m s S E X Z\\)"
+refused fields:convert '{ "conversions": [ { "paths": ["/a"], "to": "datetime", "pattern": "yyyy-ww kk:mm" } ] }' \
+	"stages\\[1\\]\\.config\\.conversions\\[0\\]\\.pattern: column 6: pattern letter 'w' is not supported \\(use G y Y M L d D E u a H k K h m s S z Z X\\)"
 refused fields:convert '{ "conversions": [ { "paths": ["/a"], "to": "int", "scale": 2 } ] }' \
 	'stages\[1\]\.config\.conversions\[0\]\.scale: only with to decimal'
 refused fields:convert '{ "conversions": [ { "paths": ["/a"], "to": "decimal", "scale": 39 } ] }' \

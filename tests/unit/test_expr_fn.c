@@ -197,9 +197,13 @@ static void test_time(void **state)
          "string week '13' AD UTC +0000 Z 4 4"},
         {"${time:extractStringFromDate(time:millisecondsToDateTime(43200000), 'hh a kk')}", "string 12 PM 12"},
         {"${time:extractStringFromDate(time:millisecondsToDateTime(0), 'hh a kk HH')}", "string 12 AM 24 00"},
+        {"${time:extractStringFromDate(time:now(), str:concat('yyyy-MM-dd ', \"HH 'h' SSS\"))}",
+         "string 2013-01-13 04 h 123"},
+        {"${time:extractStringFromDate(time:now(), 'SSSSSS S')}", "string 123000 1"},
         {"${time:extractStringFromDate(time:now(), str:concat('yyyy', 'w'))}",
-         "eval error: expression \"${time:extractStringFromDate(time:now(), str:concat('yyyy', 'w'))}\", column 1: "
-         "pattern letter 'w' is not supported (at character 5)"},
+         "eval error: expression \"${time:extractStringFromDate(time:now(), str:concat('yyyy', 'w'))}\", column 42: "
+         "time:extractStringFromDate: pattern letter 'w' is not supported (use G y Y M L d D E u a H k K h m s S z Z X) "
+         "(at character 5 of the pattern)"},
         {"${time:extractStringFromDate('2013-01-13', 'yyyy')}",
          "eval error: expression \"${time:extractStringFromDate('2013-01-13', 'yyyy')}\", column 30: "
          "time:extractStringFromDate: expected a datetime, got string"},

@@ -56,10 +56,10 @@ static void test_syntax_errors(void **state)
         {"${str:split('a', record:value('/s'))}",
          "compile error: column 18: str:split: the regular expression must be a string literal"},
         {"${time:extractStringFromDate(time:now(), 'yyyy-ww')}",
-         "compile error: column 42: time:extractStringFromDate: pattern letter 'w' is not supported (at character 6)"},
+         "compile error: column 48: time:extractStringFromDate: pattern letter 'w' is not supported (use G y Y M L d D E "
+         "u a H k K h m s S z Z X)"},
         {"${time:extractStringFromDate(time:now(), \"yyyy 'x\")}",
-         "compile error: column 42: time:extractStringFromDate: unterminated quote in the date pattern (at "
-         "character 6)"},
+         "compile error: column 48: time:extractStringFromDate: unterminated quote"},
         {"x ${1} y ${2 +} z", "compile error: column 15: expected a value (a literal, a function call or '('), got "
                               "'}'"},
         {"${\x01}", "compile error: column 3: unexpected character"},

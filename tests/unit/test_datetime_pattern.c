@@ -1,7 +1,9 @@
-/* tests/unit/test_fields_datetime.c — fields:convert's datetimes
- * (plugins/fields/datetime.c): RFC 3339 and Java-style patterns, both
- * ways; time zones, leap years, invalid dates, and the letters h, a, E
- * with their 12 AM / 12 PM edges. */
+/* tests/unit/test_datetime_pattern.c — date patterns (sluice/datetime.h,
+ * core/format/datetime_pattern.c), which fields:convert and the time:
+ * functions share: RFC 3339 and Java-style patterns, both ways; time
+ * zones, leap years, invalid dates, the letters h, a, E with their
+ * 12 AM / 12 PM edges, S as a fraction, and the letters only the
+ * expression language used to have (G D u k K z). */
 #include "config.h"
 
 #include <setjmp.h>
@@ -13,7 +15,7 @@
 
 #include <cmocka.h>
 
-#include "fields/fields.h"
+#include <sluice/sluice.h>
 
 #define S INT64_C(1000000) /* microseconds in a second */
 #define BAD INT64_MIN      /* what parse() returns for a refused text */
@@ -21,19 +23,50 @@
 /* 2013-01-13T04:36:00Z, a Sunday. */
 #define JAN13 (INT64_C(1358051760) * S)
 
-static int64_t parse(const char *pattern, const char *text)
+/* The patterns a test compiled (NULL stands for RFC 3339), freed after
+ * it. */
+static sluice_datetime_pattern *compiled[64];
+static size_t n_compiled;
+
+static const sluice_datetime_pattern *pat(const char *text)
+{
+    if (!text)
+        return NULL;
+    char why[160];
+    sluice_datetime_pattern *p = sluice_datetime_pattern_compile(text, strlen(text), NULL, why, sizeof why);
+    if (!p)
+        fail_msg("\"%s\": %s", text, why);
+    assert_true(n_compiled < sizeof compiled / sizeof compiled[0]);
+    return compiled[n_compiled++] = p;
+}
+
+static int free_compiled(void **state)
+{
+    (void)state;
+    while (n_compiled > 0)
+        sluice_datetime_pattern_free(compiled[--n_compiled]);
+    return 0;
+}
+
+static int64_t parse_at(const char *pattern, const char *text, int32_t offset_sec)
 {
     int64_t us;
-    if (fields_datetime_parse(pattern, text, strlen(text), &us) != SLUICE_OK)
+    const sluice_datetime_pattern *p = pat(pattern);
+    if (sluice_datetime_parse(p, text, strlen(text), offset_sec, &us) != SLUICE_OK)
         return BAD;
     return us;
+}
+
+static int64_t parse(const char *pattern, const char *text)
+{
+    return parse_at(pattern, text, 0);
 }
 
 static const char *format(const char *pattern, int64_t us)
 {
     static char buf[256];
-    size_t n = fields_datetime_format(pattern, us, buf, sizeof buf);
-    if (n == 0)
+    size_t n = sluice_datetime_format(pat(pattern), us, buf, sizeof buf);
+    if (n >= sizeof buf)
         return "ERR";
     assert_int_equal(n, strlen(buf));
     return buf;
@@ -191,11 +224,13 @@ static void test_day_names(void **state)
 static void test_round_trip(void **state)
 {
     (void)state;
-    const char *p = "EEEE, MMMM d, yyyy h:mm:ss.SSS a X";
+    const sluice_datetime_pattern *p = pat("EEEE, MMMM d, yyyy h:mm:ss.SSS a X");
+    char text[100];
     for (int64_t us = -400 * 86400 * S; us < 400 * 86400 * S; us += 7 * 3600 * S + 61 * S + 1000) {
-        const char *text = format(p, us);
-        if (parse(p, text) != us)
-            fail_msg("%lld -> %s -> %lld", (long long)us, text, (long long)parse(p, text));
+        size_t n = sluice_datetime_format(p, us, text, sizeof text);
+        int64_t back = BAD;
+        if (sluice_datetime_parse(p, text, n, 0, &back) != SLUICE_OK || back != us)
+            fail_msg("%lld -> %s -> %lld", (long long)us, text, (long long)back);
     }
 }
 
@@ -203,37 +238,148 @@ static void test_pattern_check(void **state)
 {
     (void)state;
     char why[160];
-    assert_int_equal(fields_datefmt_check("EEE, dd MMM yyyy hh:mm:ss.SSS a XXX Z 'at' ''", why, sizeof why),
-                     SLUICE_OK);
-    assert_int_equal(fields_datefmt_check("yyyy-MM-dd kk:mm", why, sizeof why), SLUICE_ERROR);
-    assert_string_equal(why, "column 12: pattern letter 'k' is not supported (use y M d H h a m s S E X Z)");
-    assert_int_equal(fields_datefmt_check("yyyy 'open", why, sizeof why), SLUICE_ERROR);
-    assert_string_equal(why, "column 6: unterminated quote");
+    size_t column = 99;
+    const char *ok = "G yyyy-MM-dd D E u hh:mm:ss.SSS a k K z Z XXX 'at' ''";
+    sluice_datetime_pattern *p = sluice_datetime_pattern_compile(ok, strlen(ok), &column, why, sizeof why);
+    assert_non_null(p);
+    assert_int_equal(column, 0);
+    sluice_datetime_pattern_free(p);
+    assert_null(sluice_datetime_pattern_compile("yyyy-ww", 7, &column, why, sizeof why));
+    assert_string_equal(why, "pattern letter 'w' is not supported (use G y Y M L d D E u a H k K h m s S z Z X)");
+    assert_int_equal(column, 6);
+    assert_null(sluice_datetime_pattern_compile("yyyy 'open", 10, &column, why, sizeof why));
+    assert_string_equal(why, "unterminated quote");
+    assert_int_equal(column, 6);
+    /* The length is the pattern's: what follows is not read. */
+    assert_null(sluice_datetime_pattern_compile("'x'", 2, &column, why, sizeof why));
+    p = sluice_datetime_pattern_compile("yyyyw", 4, NULL, NULL, 0);
+    assert_non_null(p);
+    sluice_datetime_pattern_free(p);
+    sluice_datetime_pattern_free(NULL);
 }
 
+/* snprintf's contract: the length it needs, whatever the room. */
 static void test_format_buffer_limits(void **state)
 {
     (void)state;
     char buf[11];
-    assert_int_equal(fields_datetime_format("yyyy-MM-dd", JAN13, buf, sizeof buf), 10);
+    const sluice_datetime_pattern *p = pat("yyyy-MM-dd");
+    assert_int_equal(sluice_datetime_format(p, JAN13, buf, sizeof buf), 10);
     assert_string_equal(buf, "2013-01-13");
-    assert_int_equal(fields_datetime_format("yyyy-MM-dd", JAN13, buf, 10), 0);
-    assert_int_equal(fields_datetime_format("EEEE", JAN13, buf, 6), 0);
+    assert_int_equal(sluice_datetime_format(p, JAN13, buf, 10), 10);
+    assert_int_equal(sluice_datetime_format(pat("EEEE"), JAN13, buf, 6), 6);
+    assert_int_equal(sluice_datetime_format(p, JAN13, NULL, 0), 10);
+    assert_int_equal(sluice_datetime_format(NULL, JAN13, buf, 5), 20);
 }
+
+/* S is a fraction of a second (java.time's DateTimeFormatter), not a
+ * number of milliseconds (java.text.SimpleDateFormat): they agree on SSS. */
+static void test_fraction(void **state)
+{
+    (void)state;
+    int64_t t = JAN13 + 123456, day = JAN13 % (86400 * S);
+    assert_string_equal(format("s.S|s.SS|s.SSS|s.SSSSSS|s.SSSSSSSSS", t), "0.1|0.12|0.123|0.123456|0.123456000");
+    assert_string_equal(format("SSS", JAN13 + 7000), "007");
+    assert_string_equal(format("SSS", JAN13 - 1), "999");
+    expect_parse("HH:mm:ss.S", "04:36:00.5", day + 500000);
+    expect_parse("HH:mm:ss.SS", "04:36:00.05", day + 50000);
+    expect_parse("HH:mm:ss.SSSSSSSSS", "04:36:00.123456789", day + 123456);
+    expect_parse("HH:mm:ss.SSS", "04:36:00.5", BAD); /* exactly as many digits as letters */
+    expect_parse("HH:mm:ss.SSS", "04:36:00.5000", BAD);
+}
+
+/* The letters the expression language had before the plugin's: G, D, u,
+ * k, K, z, and Y and L as y and M. */
+static void test_more_letters(void **state)
+{
+    (void)state;
+    assert_string_equal(format("G yyyy YY LLL D DDD u", JAN13), "AD 2013 13 Jan 13 013 7");
+    assert_string_equal(format("k K|kk KK", 0), "24 0|24 00");
+    assert_string_equal(format("k K", 13 * 3600 * S), "13 1");
+    assert_string_equal(format("z|zzzz|Z|X|XXX", JAN13), "UTC|Coordinated Universal Time|+0000|Z|Z");
+    assert_string_equal(format("D", parse(NULL, "2012-12-31T00:00:00Z")), "366");
+    /* Years before 1: the year of the era, as Java writes them. */
+    int64_t bc = parse("G yyyy-MM-dd", "BC 0001-01-01");
+    assert_int_not_equal(bc, BAD);
+    assert_string_equal(format("yyyy G", bc), "0001 BC");
+    assert_string_equal(format(NULL, bc), "0000-01-01T00:00:00Z");
+    expect_parse("yyyy G", "2013 ad", parse(NULL, "2013-01-01T00:00:00Z"));
+
+    expect_parse("yyyy D HH:mm", "2013 13 04:36", JAN13);
+    expect_parse("yyyy DDD HH:mm", "2013 013 04:36", JAN13);
+    expect_parse("yyyy D", "2013 366", BAD);
+    expect_parse("yyyy D", "2012 366", parse(NULL, "2012-12-31T00:00:00Z"));
+    expect_parse("yyyy-MM-dd D", "2013-01-13 14", BAD); /* contradicts itself */
+    expect_parse("yyyy D u", "2013 13 7", parse(NULL, "2013-01-13T00:00:00Z"));
+    expect_parse("yyyy-MM-dd u", "2013-01-13 1", BAD); /* a Sunday, not a Monday */
+    expect_parse("yyyy-MM-dd u", "2013-01-13 8", BAD);
+    expect_parse("yyyy-MM-dd kk:mm", "2013-01-13 24:30", parse(NULL, "2013-01-13T00:30:00Z"));
+    expect_parse("yyyy-MM-dd kk:mm", "2013-01-13 00:30", BAD);
+    expect_parse("yyyy-MM-dd K:mm a", "2013-01-13 0:30 PM", parse(NULL, "2013-01-13T12:30:00Z"));
+    expect_parse("yyyy-MM-dd K:mm a", "2013-01-13 12:30 PM", BAD);
+    expect_parse("yyyy-MM-dd HH:mm z", "2013-01-13 04:36 UTC", JAN13);
+    expect_parse("yyyy-MM-dd HH:mm z", "2013-01-13 06:36 GMT+02:00", JAN13);
+    expect_parse("yyyy-MM-dd HH:mm zzzz", "2013-01-13 04:36 coordinated universal time", JAN13);
+    expect_parse("yyyy-MM-dd HH:mm z", "2013-01-13 04:36 CET", BAD);
+}
+
+/* Text without an offset is local time at the offset the caller gives;
+ * an offset in the text wins; RFC 3339 always has one. */
+static void test_default_offset(void **state)
+{
+    (void)state;
+    expect_parse("yyyy-MM-dd HH:mm", "2013-01-13 04:36", JAN13);
+    assert_int_equal(parse_at("yyyy-MM-dd HH:mm", "2013-01-13 06:36", 7200), JAN13);
+    assert_int_equal(parse_at("yyyy-MM-dd HH:mm", "2013-01-12 23:36", -5 * 3600), JAN13);
+    assert_int_equal(parse_at("yyyy-MM-dd HH:mm X", "2013-01-13 04:36 Z", 7200), JAN13);
+    assert_int_equal(parse_at(NULL, "2013-01-13T04:36:00Z", 7200), JAN13);
+    assert_int_equal(parse_at(NULL, "2013-01-13T04:36:00", 7200), BAD);
+}
+
+/* Quotes: '' is a quote outside and inside quoted text, as in Java. */
+static void test_quotes(void **state)
+{
+    (void)state;
+    assert_string_equal(format("h 'o''clock' a", JAN13), "4 o'clock AM");
+    assert_string_equal(format("''''", JAN13), "''");
+    assert_string_equal(format("'yyyy'yyyy", JAN13), "yyyy2013");
+    expect_parse("h 'o''clock' a", "4 o'clock AM", 4 * 3600 * S);
+    expect_parse("h 'o''clock' a", "4 oclock AM", BAD);
+}
+
+/* Numbers too long for a date do not wrap around into one. */
+static void test_huge_numbers(void **state)
+{
+    (void)state;
+    int64_t jan13_midnight = JAN13 - (4 * 3600 + 36 * 60) * S;
+    expect_parse("yyyy-MM-dd", "2013-01-4294967309", BAD);
+    expect_parse("yyyy-MM-dddddddddddd", "2013-01-000000000013", jan13_midnight);
+    expect_parse("yyyy-MM-dddddddddddd", "2013-01-004294967309", BAD);
+    expect_parse("yyyyyyyyyyyy", "999999999999", BAD);
+    expect_parse("ddddddddddddddddddddd", "000000000000000000001", BAD); /* more than 18 digits */
+    assert_string_equal(format("yyyyyyyyyyyyyyyyyyyyyyyyyyyyyy", JAN13), "00000000000000002013"); /* 20 digits at most */
+}
+
+#define TEST(f) cmocka_unit_test_teardown(f, free_compiled)
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rfc3339),
-        cmocka_unit_test(test_time_zones),
-        cmocka_unit_test(test_leap_years_and_invalid_dates),
-        cmocka_unit_test(test_patterns_both_ways),
-        cmocka_unit_test(test_names_in_either_form),
-        cmocka_unit_test(test_hour_1_to_12_and_am_pm),
-        cmocka_unit_test(test_day_names),
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_pattern_check),
-        cmocka_unit_test(test_format_buffer_limits),
+        TEST(test_rfc3339),
+        TEST(test_time_zones),
+        TEST(test_leap_years_and_invalid_dates),
+        TEST(test_patterns_both_ways),
+        TEST(test_names_in_either_form),
+        TEST(test_hour_1_to_12_and_am_pm),
+        TEST(test_day_names),
+        TEST(test_round_trip),
+        TEST(test_pattern_check),
+        TEST(test_format_buffer_limits),
+        TEST(test_fraction),
+        TEST(test_more_letters),
+        TEST(test_default_offset),
+        TEST(test_quotes),
+        TEST(test_huge_numbers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
