@@ -75,9 +75,35 @@ typedef struct fields_step {
 int fields_split_path(const char *text, fields_step ***steps, size_t *n);
 void fields_free_steps(fields_step **steps, size_t n);
 
+/* True when the steps of `a` are a prefix of those of `b` (equal
+ * included); wildcards equal only wildcards of the same kind. */
+bool fields_steps_prefix(fields_step **a, size_t na, fields_step **b, size_t nb);
+
 /* The text of the parent of a checked path ("/a/b" -> "/a", "/a" -> "/"),
  * malloc'ed; NULL on out of memory. */
 char *fields_parent_path(const char *text);
+
+/* ---- renames by regular expression (rename_regex.c) ----------------------- */
+
+/* What fields:rename does when the new name exists (on_clash). */
+typedef enum fields_clash { FIELDS_CLASH_ERROR, FIELDS_CLASH_OVERWRITE, FIELDS_CLASH_SKIP } fields_clash;
+
+typedef struct fields_regex_rename fields_regex_rename;
+
+/* Whether the rename to `to` is by regular expression: the last step of
+ * `to` refers to a group ($1). */
+bool fields_rename_is_regex(const char *to);
+/* Checks such a rename (both paths checked already, wildcards allowed);
+ * on a problem writes "from: ..." or "to: ..." to err, SLUICE_ERROR. */
+int fields_regex_rename_check(const char *from, const char *to, char *err, size_t errsize);
+/* A checked rename, compiled; NULL on out of memory.  Its match data is
+ * the stage's: one thread at a time. */
+fields_regex_rename *fields_regex_rename_new(const char *from, const char *to);
+void fields_regex_rename_free(fields_regex_rename *r);
+/* Renames the matching names of one record; SLUICE_ERROR after a record
+ * error (renames[index]: ...) sent to out. */
+int fields_regex_rename_apply(const fields_regex_rename *r, fields_clash on_clash, size_t index, sluice_batch *b,
+                              sluice_record *record, sluice_emitter *out);
 
 /* ---- values as text (text.c) --------------------------------------------- */
 

@@ -174,6 +174,20 @@ void fields_free_steps(fields_step **steps, size_t n)
     free(steps);
 }
 
+bool fields_steps_prefix(fields_step **a, size_t na, fields_step **b, size_t nb)
+{
+    if (na > nb)
+        return false;
+    for (size_t i = 0; i < na; i++) {
+        if (a[i]->is_index != b[i]->is_index || a[i]->is_wildcard != b[i]->is_wildcard)
+            return false;
+        if (a[i]->is_index ? a[i]->index != b[i]->index
+                           : a[i]->key_len != b[i]->key_len || memcmp(a[i]->key, b[i]->key, a[i]->key_len))
+            return false;
+    }
+    return true;
+}
+
 char *fields_parent_path(const char *text)
 {
     /* The last step starts at the last '/' or '[' outside quotes. */

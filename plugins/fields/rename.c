@@ -8,7 +8,8 @@
  * When `to` exists already, on_clash decides: error (the record is a
  * record error, FIELDS_02), overwrite (the old `to` goes; within one map
  * the renamed field keeps the place of `from`) or skip (this rename is
- * not done for that record). */
+ * not done for that record).  A rename whose `to` refers to a group ($1)
+ * renames every name a regular expression matches (rename_regex.c). */
 #include "config.h"
 
 #include <stdio.h>
@@ -26,12 +27,12 @@ static const sluice_config_key item_keys[] = {
      .name = "from",
      .type = SLUICE_CONFIG_STRING,
      .flags = SLUICE_CONFIG_REQUIRED,
-     .help = "The field to rename."},
+     .help = "The field to rename; with a $n in `to`, its last step is a regular expression over names."},
     {.struct_size = sizeof(sluice_config_key),
      .name = "to",
      .type = SLUICE_CONFIG_STRING,
      .flags = SLUICE_CONFIG_REQUIRED,
-     .help = "Its new path."},
+     .help = "Its new path; $1... stand for the groups of a regular expression `from`."},
 };
 
 static const sluice_config_schema item_schema = {
@@ -39,21 +40,6 @@ static const sluice_config_schema item_schema = {
     .keys = item_keys,
     .n_keys = sizeof item_keys / sizeof item_keys[0],
 };
-
-/* True when the steps of `a` are a prefix of those of `b` (equal included). */
-static bool steps_prefix(fields_step **a, size_t na, fields_step **b, size_t nb)
-{
-    if (na > nb)
-        return false;
-    for (size_t i = 0; i < na; i++) {
-        if (a[i]->is_index != b[i]->is_index)
-            return false;
-        if (a[i]->is_index ? a[i]->index != b[i]->index
-                           : a[i]->key_len != b[i]->key_len || memcmp(a[i]->key, b[i]->key, a[i]->key_len))
-            return false;
-    }
-    return true;
-}
 
 static int rename_check(const sluice_config *config, char *err, size_t errsize)
 {
@@ -66,10 +52,24 @@ static int rename_check(const sluice_config *config, char *err, size_t errsize)
         const sluice_config *item = sluice_config_list_object(config, "renames", i);
         const char *from = sluice_config_string(item, "from"), *to = sluice_config_string(item, "to");
         char what[64];
+        if (fields_rename_is_regex(to)) {
+            char why[400];
+            snprintf(what, sizeof what, "renames[%zu].from", i);
+            if (fields_check_path(what, from, NULL, err, errsize) != SLUICE_OK)
+                return SLUICE_ERROR;
+            snprintf(what, sizeof what, "renames[%zu].to", i);
+            if (fields_check_path(what, to, NULL, err, errsize) != SLUICE_OK)
+                return SLUICE_ERROR;
+            if (fields_regex_rename_check(from, to, why, sizeof why) != SLUICE_OK) {
+                snprintf(err, errsize, "renames[%zu].%s", i, why);
+                return SLUICE_ERROR;
+            }
+            continue;
+        }
         snprintf(what, sizeof what, "renames[%zu].from", i);
-        /* SDC's Field Renamer matches several sources with a regular
-         * expression and builds targets from its groups ($1), not with
-         * wildcards; that form is not supported, so a rename is one field. */
+        /* SDC's Field Renamer renames several fields with a regular
+         * expression and groups ($1, above), not with wildcards: a plain
+         * rename is one field. */
         if (fields_check_path(what, from, NO_WILDCARD, err, errsize) != SLUICE_OK)
             return SLUICE_ERROR;
         snprintf(what, sizeof what, "renames[%zu].to", i);
@@ -79,7 +79,7 @@ static int rename_check(const sluice_config *config, char *err, size_t errsize)
         size_t nf = 0, nt = 0;
         bool nested = false;
         if (fields_split_path(from, &fs, &nf) == 0 && fields_split_path(to, &ts, &nt) == 0)
-            nested = steps_prefix(fs, nf, ts, nt) || steps_prefix(ts, nt, fs, nf);
+            nested = fields_steps_prefix(fs, nf, ts, nt) || fields_steps_prefix(ts, nt, fs, nf);
         fields_free_steps(fs, nf);
         fields_free_steps(ts, nt);
         if (nested) {
@@ -120,14 +120,13 @@ typedef struct rename_item {
     bool parent_is_root;
     char *from_key, *to_key; /* last steps, when they share a map */
     size_t from_len, to_len;
+    fields_regex_rename *regex; /* a rename by regular expression: only this */
 } rename_item;
-
-typedef enum clash { CLASH_ERROR, CLASH_OVERWRITE, CLASH_SKIP } clash;
 
 typedef struct rename_stage {
     size_t n;
     rename_item *items;
-    clash on_clash;
+    fields_clash on_clash;
 } rename_stage;
 
 /* Fills the same-map part of an item: -1 on out of memory. */
@@ -169,14 +168,22 @@ int fields_rename_init(sluice_stage_ctx *ctx, const sluice_config *config, void 
         return SLUICE_ERROR;
     }
     const char *mode = sluice_config_string(config, "on_clash");
-    s->on_clash = !strcmp(mode, "overwrite") ? CLASH_OVERWRITE : !strcmp(mode, "skip") ? CLASH_SKIP : CLASH_ERROR;
+    s->on_clash = !strcmp(mode, "overwrite") ? FIELDS_CLASH_OVERWRITE
+                  : !strcmp(mode, "skip")    ? FIELDS_CLASH_SKIP
+                                             : FIELDS_CLASH_ERROR;
     for (; s->n < n; s->n++) {
         const sluice_config *item = sluice_config_list_object(config, "renames", s->n);
         rename_item *it = &s->items[s->n];
         const char *from = sluice_config_string(item, "from"), *to = sluice_config_string(item, "to");
-        it->from = sluice_path_compile(from, NULL, 0);
-        it->to = sluice_path_compile(to, NULL, 0);
-        if (!it->from || !it->to || find_shared_map(it, from, to) != 0) {
+        bool ok;
+        if (fields_rename_is_regex(to)) {
+            ok = (it->regex = fields_regex_rename_new(from, to)) != NULL;
+        } else {
+            it->from = sluice_path_compile(from, NULL, 0);
+            it->to = sluice_path_compile(to, NULL, 0);
+            ok = it->from && it->to && find_shared_map(it, from, to) == 0;
+        }
+        if (!ok) {
             s->n++;
             fields_rename_destroy(s);
             sluice_stage_fail(ctx, "out of memory");
@@ -199,6 +206,7 @@ void fields_rename_destroy(void *state)
         sluice_path_free(it->parent);
         free(it->from_key);
         free(it->to_key);
+        fields_regex_rename_free(it->regex);
     }
     free(s->items);
     free(s);
@@ -236,13 +244,17 @@ int fields_rename_process(void *state, sluice_batch *in, sluice_emitter *out)
         bool failed = false;
         for (size_t i = 0; i < s->n && !failed; i++) {
             const rename_item *it = &s->items[i];
+            if (it->regex) {
+                failed = fields_regex_rename_apply(it->regex, s->on_clash, i, in, record, out) != SLUICE_OK;
+                continue;
+            }
             sluice_field *field = sluice_path_get(record, it->from);
             if (!field)
                 continue;
             if (sluice_path_get(record, it->to)) {
-                if (s->on_clash == CLASH_SKIP)
+                if (s->on_clash == FIELDS_CLASH_SKIP)
                     continue;
-                if (s->on_clash == CLASH_ERROR) {
+                if (s->on_clash == FIELDS_CLASH_ERROR) {
                     sluice_emit_error(out, record, FIELDS_RENAME_ERROR, "renames[%zu]: cannot rename %s: %s exists", i,
                                       sluice_path_text(it->from), sluice_path_text(it->to));
                     failed = true;

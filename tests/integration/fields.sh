@@ -155,6 +155,52 @@ clash skip
 is "$(judge clash_skip 'console.log(out.length + " " + out.filter((w, i) => JSON.stringify(w) === JSON.stringify(raw[i])).length)')" \
 	"500 500" "rename on_clash skip: records unchanged"
 
+# Renames by regular expression (SDC's Field Renamer, "Renaming Sets of
+# Fields"): the last step of from is a regex over whole names, $n in to
+# its groups; fields keep their places.
+run rename_re "$taxi" '[ { "stage": "fields:rename", "config": { "renames": [
+  { "from": "/\u0027(.*)_amount\u0027", "to": "/$1" }, { "from": "/\u0027(.*)_(date)time\u0027", "to": "/$2_$1" } ] } } ]'
+is "$rc" 0 "rename by regex: exit 0"
+is "$(judge rename_re '
+const o = bySeq(out); let bad = [];
+const rn = k => k.replace(/^(.*)_amount$/, "$1").replace(/^(.*)_(date)time$/, "$2_$1");
+for (const r of raw) {
+  const w = o[r.seq], want = {};
+  for (const k of Object.keys(r)) want[rn(k)] = r[k];
+  if (JSON.stringify(w) !== JSON.stringify(want)) bad.push(keys(w));
+}
+console.log(out.length + " " + (bad.slice(0, 2).join("; ") || "good") + " " + keys(out[0]).includes("fare,"))')" "500 good true" \
+	"rename by regex: fare_amount -> fare, pickup_datetime -> date_pickup, in place, other names untouched"
+
+run rename_re_nested "$taxi" '[ { "stage": "fields:set", "config": { "fields": [
+    { "path": "/m/a_x", "value": "${1}" }, { "path": "/m/c", "value": "${3}" }, { "path": "/m/b_x", "value": "${2}" } ] } },
+  { "stage": "fields:rename", "config": { "renames": [ { "from": "/*/\u0027([a-z])_x\u0027", "to": "/*/y_$1" } ] } } ]'
+is "$(judge rename_re_nested '
+console.log(out.length + " " + out.filter(w => JSON.stringify(w.m) === JSON.stringify({ y_a: 1, c: 3, y_b: 2 }) && "fare_amount" in w).length)')" \
+	"500 500" "rename by regex under a wildcard (/*/...): every map's matching names, order kept"
+
+# payment_type -> payment, credit_card_type -> credit_card, which exists.
+clash_re() {
+	run "clash_re_$1" "$taxi" '[ { "stage": "fields:rename", "config": { "on_clash": "'"$1"'", "renames": [ { "from": "/\u0027(.*)_type\u0027", "to": "/$1" } ] } } ]'
+}
+clash_re error
+is "$(judge clash_re_error 'console.log(out.length + " " + errs.length)')" "0 500" "rename by regex, on_clash error: every record an error record"
+like "$(head -n 1 state-clash_re_error/errors.jsonl)" \
+	'"FIELDS_02".*renames\[0\]: cannot rename \\"credit_card_type\\" to \\"credit_card\\" in /: \\"credit_card\\" exists' \
+	"rename by regex, on_clash error: the message names the names and the map"
+clash_re overwrite
+is "$(judge clash_re_overwrite '
+const o = bySeq(out); let bad = 0;
+for (const r of raw) { const w = o[r.seq]; if (w.credit_card !== r.credit_card_type || w.payment !== r.payment_type ||
+  keys(w) !== keys(r).replace("payment_type", "payment").replace("credit_card,credit_card_type", "credit_card")) bad++; }
+console.log(out.length + " " + bad)')" "500 0" "rename by regex, on_clash overwrite: the renamed field wins, in its own place"
+clash_re skip
+is "$(judge clash_re_skip '
+const o = bySeq(out); let bad = 0;
+for (const r of raw) { const w = o[r.seq]; if (w.credit_card_type !== r.credit_card_type || w.payment !== r.payment_type ||
+  keys(w) !== keys(r).replace("payment_type", "payment")) bad++; }
+console.log(out.length + " " + bad)')" "500 0" "rename by regex, on_clash skip: the clashing name kept, the others renamed"
+
 # ==== fields:mask ===========================================================================
 mask() { # mask NAME CONFIG: mask /credit_card (and /medallion) of taxi records
 	run "$1" "$taxi" '[ { "stage": "fields:mask", "config": '"$2"' } ]'
@@ -489,6 +535,14 @@ refused fields:set '{ "fields": [ { "path": "/a", "attribute": "b", "value": "1"
 refused fields:set '{ "fields": [ { "path": "/a", "value": "${record:value(\u0027/a\u0027) +}" } ] }' \
 	'stages\[1\]\.config\.fields\[0\]\.value: column 23: expected a value'
 refused fields:set '{ "fields": [ { "path": "/a[", "value": "1" } ] }' 'stages\[1\]\.config\.fields\[0\]\.path: "/a\[" is not a field path'
+refused fields:rename '{ "renames": [ { "from": "/'"'"'(.*'"'"'", "to": "/$1" } ] }' \
+	'stages\[1\]\.config\.renames\[0\]\.from: "/.\(\.\*.": invalid regular expression at character 4 of "\(\.\*": missing closing parenthesis'
+refused fields:rename '{ "renames": [ { "from": "/'"'"'(.*)'"'"'", "to": "/$2" } ] }' \
+	'stages\[1\]\.config\.renames\[0\]\.to: "/\$2": a \$ must be followed by a group number'
+refused fields:rename '{ "renames": [ { "from": "/a/'"'"'(.*)'"'"'", "to": "/b/$1" } ] }' \
+	'stages\[1\]\.config\.renames\[0\]\.to: "/b/\$1": a rename by regular expression stays in the map of "/a/.\(\.\*\)."'
+refused fields:rename '{ "renames": [ { "from": "/a[0]", "to": "/$1" } ] }' \
+	'stages\[1\]\.config\.renames\[0\]\.from: "/a\[0\]": with a \$n in `to`, the last step is a regular expression over names'
 refused fields:rename '{ "renames": [ { "from": "/a", "to": "/a/b" } ] }' \
 	'stages\[1\]\.config\.renames\[0\]: "/a" and "/a/b" are the same field or one holds the other'
 refused fields:rename '{ "renames": [ { "from": "/a", "to": "/b" } ], "on_clash": "merge" }' \
