@@ -19,6 +19,9 @@
 #   diag MSG...             print "# MSG" (every line)
 #   skip_all REASON         "1..0 # SKIP REASON" and exit 0 (before any test)
 #   bail REASON             "Bail out! REASON" and exit 1
+#   no_tap                  for a script that only wants the servers and the
+#                           cleanup (bench/sql-sinks.sh): no plan and no
+#                           "not ok" at exit; its exit status is its own
 #   done_testing            print the plan if none was given; returns 1 if
 #                           anything failed or the plan was not met
 #   Assertions always return 0: a failure is recorded and the script goes on,
@@ -160,6 +163,10 @@ unlike() {
 	else
 		not_ok "$3" "got:      '$1'" "matching: /$2/"
 	fi
+}
+
+no_tap() {
+	_tap_done=1
 }
 
 # Run a command with its output kept aside; shown (the last 40 lines) only
