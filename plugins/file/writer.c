@@ -52,9 +52,9 @@ static const sluice_config_key writer_keys[] = {
     {.struct_size = sizeof(sluice_config_key),
      .name = "with_attributes",
      .type = SLUICE_CONFIG_BOOL,
-     .default_json = "false",
      .help = "json only: write each line as {\"attributes\": {...}, \"value\": <record>}, keeping the "
-             "header attributes (error records' sluice.error.* among them)"},
+             "header attributes (error records' sluice.error.* among them); default true for the "
+             "error_records stage (else its file would lose why each record failed), false elsewhere"},
     {.struct_size = sizeof(sluice_config_key),
      .name = "sync",
      .type = SLUICE_CONFIG_BOOL,
@@ -64,9 +64,21 @@ static const sluice_config_key writer_keys[] = {
              "per batch but a power loss may then lose records whose offsets were committed"},
 };
 
+/* An error record's reasons are its sluice.error.* attributes: the error
+ * stage (the descriptor's error_records, whose id no other stage may
+ * take) keeps them unless told not to, as the default errors.jsonl
+ * does.  Other writers write the records alone unless asked. */
+static bool with_attributes(const sluice_stage_ctx *ctx, const sluice_config *config)
+{
+    if (sluice_config_has(config, "with_attributes"))
+        return sluice_config_bool(config, "with_attributes");
+    return strcmp(sluice_stage_id(ctx), "error_records") == 0 &&
+           strcmp(sluice_config_string(config, "data_format"), "json") == 0;
+}
+
 static int writer_check(const sluice_config *config, char *err, size_t errsize)
 {
-    if (sluice_config_bool(config, "with_attributes") &&
+    if (sluice_config_has(config, "with_attributes") && sluice_config_bool(config, "with_attributes") &&
         strcmp(sluice_config_string(config, "data_format"), "json") != 0) {
         snprintf(err, errsize, "with_attributes: only with data_format \"json\"");
         return SLUICE_ERROR;
@@ -206,7 +218,7 @@ int writer_init(sluice_stage_ctx *ctx, const sluice_config *config, void **state
     w->path = sluice_config_string(config, "path");
     w->sync = sluice_config_bool(config, "sync");
     format_config_options(config, &options);
-    if (sluice_config_bool(config, "with_attributes"))
+    if (with_attributes(ctx, config))
         options.json_flags = SLUICE_JSON_WITH_ATTRIBUTES;
     w->lines = options.format != SLUICE_DATA_BINARY;
     w->format = sluice_data_writer_new(&options, err, sizeof err);

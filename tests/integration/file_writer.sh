@@ -178,4 +178,27 @@ rc=0
 is "$rc" 1 "two writers on one file: exit 1"
 like "$(cat twice.err)" 'twice\.jsonl: another writer has it open' "two writers on one file: said so"
 
+
+# As the error stage a writer keeps the attributes (the reasons) unless told
+# otherwise; elsewhere it writes the records alone.
+for attrs in default false; do
+	extra=
+	[[ $attrs == false ]] && extra=', "with_attributes": false'
+	cat >errstage-$attrs.json <<EOF
+{ "pipeline": "errstage", "stages": [
+  { "id": "gen", "stage": "dev:generator", "config": { "preset": "taxi", "seed": 3, "records": 20 } },
+  { "id": "out", "stage": "file:writer", "inputs": ["gen"], "config": { "path": "plain-$attrs.jsonl" },
+    "preconditions": ["\${record:value('/seq') % 4 != 0}"] } ],
+  "error_records": { "stage": "file:writer", "config": { "path": "errs-$attrs.jsonl"$extra } } }
+EOF
+	rc=0
+	"$SLUICE" run errstage-$attrs.json --state-dir state-errstage-$attrs >/dev/null 2>errstage.err || rc=$?
+	is "$rc" 0 "error stage ($attrs with_attributes): exit 0"
+	is "$(grep -c . errs-$attrs.jsonl)" 5 "error stage ($attrs with_attributes): the 5 failing records"
+done
+like "$(head -n 1 errs-default.jsonl)" '^\{"attributes":\{.*"sluice\.error\.stage":"out".*\},"value":\{"seq":0,' \
+	"error stage: attributes kept by default, with the reason"
+like "$(head -n 1 errs-false.jsonl)" '^\{"seq":0,' "error stage: with_attributes false writes the records alone"
+like "$(head -n 1 plain-default.jsonl)" '^\{"seq":1,' "an ordinary writer: the records alone by default"
+
 done_testing
