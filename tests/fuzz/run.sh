@@ -34,7 +34,7 @@ mkdir -p "$work"
 
 # The sources each target needs: the code under test and what it calls.
 expr_sources=("$srcdir"/core/expr/*.c "$srcdir"/core/record/*.c "$srcdir"/core/arena.c
-	"$srcdir"/core/format/number.c "$srcdir"/core/format/datetime.c)
+	"$srcdir"/core/format/number.c "$srcdir"/core/format/datetime.c "$srcdir"/core/format/datetime_pattern.c)
 data_format_sources=("$srcdir"/core/format/*.c "$srcdir"/core/record/*.c "$srcdir"/core/arena.c)
 
 : >"$work/config.h" # the sources include it; nothing in them needs its macros
