@@ -7,7 +7,11 @@
 # table ("taxi": one column per field, primary key seq) of each server, in
 # the same invocation:
 #   postgres:destination    generator -> sink, batch_size B (a transaction
-#   mysql:destination       per batch), connected over the Unix socket
+#   mysql:destination       per batch), connected over the Unix socket;
+#                           also with the generator's threads 2 ("2
+#                           runners": 2 runners, 2 connections), whose
+#                           ratio to the single-stream bulk load is printed
+#                           apart from the headline (one runner)
 #   psql \copy              the CSV in one COPY: the bulk load
 #   LOAD DATA LOCAL INFILE  the CSV (mariadb --local-infile=1): the bulk load
 #   one-row INSERTs         the first M rows, one literal INSERT per line of
@@ -137,14 +141,15 @@ best() {
 
 # ---- the data -------------------------------------------------------------------
 
-pipeline() { # destination-stage-json records -> descriptor path
+pipeline() { # destination-stage-json records [threads] -> descriptor path
     local f
     f=$(mktemp -p "$work" pipeline.XXXXXX.json)
     cat >"$f" <<JSON
 { "pipeline": "bench-sql",
   "stages": [
     { "id": "gen", "stage": "dev:generator",
-      "config": { "preset": "taxi", "seed": 1, "corrupt_fraction": 0, "records": $2, "batch_size": $B } },
+      "config": { "preset": "taxi", "seed": 1, "corrupt_fraction": 0, "records": $2, "batch_size": $B,
+                  "threads": ${3:-1} } },
     $1 ] }
 JSON
     echo "$f"
@@ -229,6 +234,13 @@ ratio() { # sink-wall bulk-wall generator-wall -> one line
             printf "%.2f as measured, %.2f net of generator -> trash", b / s, b / net }')"
 }
 
+# The sink with 2 runners (2 connections) over the single-stream bulk
+# load: what parallel streams give, not the headline (that is one runner).
+ratio2() { # sink2-wall bulk-wall -> one line
+    printf '  %-38s %s\n' "2 runners rows/s / bulk load rows/s" \
+        "$(awk -v s="$1" -v b="$2" 'BEGIN { printf "%.2f as measured (bulk load: one stream)", b / s }')"
+}
+
 heading() { printf '%s\n  %-38s %8s %10s %8s %8s %8s\n' "$1" "" rows rows/s "wall s" "cli CPU" "srv CPU"; }
 
 echo "sluice bench/sql-sinks.sh — $N taxi records (seed 1), batch_size $B; one-row INSERTs: $M rows;"
@@ -253,20 +265,25 @@ bench_postgres() {
 $(columns TIMESTAMP 'NUMERIC(8,2)')
 ) WITH (autovacuum_enabled = false)" >/dev/null
 
-    local sink bulk one sums
+    local sink sink2 stage bulk one sums
     bulk=$(best "$N" pg_reset pg_check pg -c "\\copy taxi FROM '$csv' WITH (FORMAT csv, HEADER true)")
     sums=$(cat "$work/sums")
-    sink=$(best "$N" pg_reset pg_check sluice_run "$(pipeline '{ "id": "db", "stage": "postgres:destination", "inputs": ["gen"],
+    stage='{ "id": "db", "stage": "postgres:destination", "inputs": ["gen"],
       "config": { "socket": "'"$PGHOST"'", "port": '"$PGPORT"', "database": "'"$PGDATABASE"'",
-                  "user": "'"$PGUSER"'", "table": "taxi" } }' "$N")")
+                  "user": "'"$PGUSER"'", "table": "taxi" } }'
+    sink=$(best "$N" pg_reset pg_check sluice_run "$(pipeline "$stage" "$N")")
     [[ $(cat "$work/sums") == "$sums" ]] || die "postgres:destination wrote '$(cat "$work/sums")', \\copy '$sums'"
+    sink2=$(best "$N" pg_reset pg_check sluice_run "$(pipeline "$stage" "$N" 2)")
+    [[ $(cat "$work/sums") == "$sums" ]] || die "postgres:destination, 2 runners, wrote '$(cat "$work/sums")', \\copy '$sums'"
     one=$(best "$M" pg_reset pg_check pg -f "$(inserts "$csv")")
 
     heading "PostgreSQL $(pg -c 'SHOW server_version' | cut -d' ' -f1) (Unix socket, fsync off)"
     row "psql \\copy (bulk load)" "$N" "$bulk"
     row "postgres:destination" "$N" "$sink"
+    row "postgres:destination, 2 runners" "$N" "$sink2"
     row "one-row INSERTs, autocommit (psql -f)" "$M" "$one"
     ratio "${sink%% *}" "${bulk%% *}" "${gen%% *}"
+    ratio2 "${sink2%% *}" "${bulk%% *}"
     stop_postgres
 }
 
@@ -294,20 +311,25 @@ bench_mysql() {
 $(columns DATETIME 'DECIMAL(8,2)')
 )"
 
-    local sink bulk one sums
+    local sink sink2 stage bulk one sums
     bulk=$(best "$N" my_reset my_check my_load)
     sums=$(cat "$work/sums")
-    sink=$(best "$N" my_reset my_check sluice_run "$(pipeline '{ "id": "db", "stage": "mysql:destination", "inputs": ["gen"],
+    stage='{ "id": "db", "stage": "mysql:destination", "inputs": ["gen"],
       "config": { "socket": "'"$SLUICE_MYSQL_SOCKET"'", "database": "'"$SLUICE_MYSQL_DATABASE"'",
-                  "user": "'"$SLUICE_MYSQL_USER"'", "password": "${env:SLUICE_MYSQL_PASSWORD}", "table": "taxi" } }' "$N")")
+                  "user": "'"$SLUICE_MYSQL_USER"'", "password": "${env:SLUICE_MYSQL_PASSWORD}", "table": "taxi" } }'
+    sink=$(best "$N" my_reset my_check sluice_run "$(pipeline "$stage" "$N")")
     [[ $(cat "$work/sums") == "$sums" ]] || die "mysql:destination wrote '$(cat "$work/sums")', LOAD DATA '$sums'"
+    sink2=$(best "$N" my_reset my_check sluice_run "$(pipeline "$stage" "$N" 2)")
+    [[ $(cat "$work/sums") == "$sums" ]] || die "mysql:destination, 2 runners, wrote '$(cat "$work/sums")', LOAD DATA '$sums'"
     one=$(best "$M" my_reset my_check my_inserts "$(inserts "$mycsv")")
 
     heading "MariaDB $(my -e 'SELECT VERSION()' | cut -d- -f1) (Unix socket, innodb_flush_log_at_trx_commit $(my -e 'SELECT @@innodb_flush_log_at_trx_commit'))"
     row "LOAD DATA LOCAL INFILE (bulk load)" "$N" "$bulk"
     row "mysql:destination" "$N" "$sink"
+    row "mysql:destination, 2 runners" "$N" "$sink2"
     row "one-row INSERTs, autocommit (mariadb)" "$M" "$one"
     ratio "${sink%% *}" "${bulk%% *}" "${gen%% *}"
+    ratio2 "${sink2%% *}" "${bulk%% *}"
     stop_mariadb
 }
 

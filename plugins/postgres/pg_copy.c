@@ -10,6 +10,8 @@
  * sink then bisects with INSERTs (write_rows with bulk false). */
 #include "pg.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Sent when the buffer holds this much: large enough that the per-message
@@ -17,31 +19,47 @@
 #define COPY_CHUNK (256u * 1024u)
 
 /* Bytes that need a backslash escape in text format, and their letter. */
-static char escape_letter(unsigned char c)
+static const char escape_letter[256] = {['\\'] = '\\', ['\t'] = 't', ['\n'] = 'n', ['\r'] = 'r'};
+
+/* The most bytes a value takes in text format: every byte escaped, or
+ * bytea's \\x and two hex digits a byte; \N for NULL. */
+static size_t worst_len(const sql_value *v)
 {
-    switch (c) {
-    case '\\':
-        return '\\';
-    case '\t':
-        return 't';
-    case '\n':
-        return 'n';
-    case '\r':
-        return 'r';
-    default:
-        return 0;
-    }
+    return v->kind == SQL_VALUE_NULL ? 2 : 3 + 2 * v->len;
 }
 
-static void put_escaped(pg_buf *b, const char *s, size_t len)
+/* SWAR (eight bytes per step): a word with the high bit set in each byte
+ * of w equal to c's byte (the "has zero byte" test on w ^ c). */
+static uint64_t bytes_equal(uint64_t w, uint64_t c)
 {
-    /* Worst case every byte doubles; reserving once keeps the loop tight. */
-    char *out = pg_buf_reserve(b, 2 * len);
-    if (!out)
-        return;
-    char *start = out;
-    for (size_t i = 0; i < len; i++) {
-        char letter = escape_letter((unsigned char)s[i]);
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t x = w ^ (c * ones);
+    return (x - ones) & ~x & highs;
+}
+
+/* The length of s's prefix without a byte to escape: text values are
+ * mostly clean, so they are scanned a word at a time and copied whole. */
+static size_t clean_prefix(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (bytes_equal(w, '\\') | bytes_equal(w, '\t') | bytes_equal(w, '\n') | bytes_equal(w, '\r'))
+            break;
+    }
+    while (i < len && !escape_letter[(unsigned char)s[i]])
+        i++;
+    return i;
+}
+
+static char *put_escaped(char *out, const char *s, size_t len)
+{
+    size_t clean = clean_prefix(s, len);
+    memcpy(out, s, clean);
+    out += clean;
+    for (size_t i = clean; i < len; i++) {
+        char letter = escape_letter[(unsigned char)s[i]];
         if (letter) {
             *out++ = '\\';
             *out++ = letter;
@@ -49,17 +67,12 @@ static void put_escaped(pg_buf *b, const char *s, size_t len)
             *out++ = s[i];
         }
     }
-    b->len += (size_t)(out - start);
-    b->data[b->len] = '\0';
+    return out;
 }
 
-static void put_bytea_hex(pg_buf *b, const char *s, size_t len)
+static char *put_bytea_hex(char *out, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
-    char *out = pg_buf_reserve(b, 3 + 2 * len);
-    if (!out)
-        return;
-    char *start = out;
     *out++ = '\\';
     *out++ = '\\';
     *out++ = 'x';
@@ -68,24 +81,74 @@ static void put_bytea_hex(pg_buf *b, const char *s, size_t len)
         *out++ = hex[c >> 4];
         *out++ = hex[c & 15];
     }
-    b->len += (size_t)(out - start);
-    b->data[b->len] = '\0';
+    return out;
+}
+
+/* Writes one value at out (room for worst_len) and returns its end.
+ * `clean`: the text is the converter's own form of a number, boolean or
+ * date/time (sql.h, sql_value), which never holds a byte to escape, so it
+ * is copied as is. */
+static char *put_value(char *out, const sql_value *value, bool clean)
+{
+    switch (value->kind) {
+    case SQL_VALUE_NULL:
+        memcpy(out, "\\N", 2);
+        return out + 2;
+    case SQL_VALUE_BYTES:
+        return put_bytea_hex(out, value->text, value->len);
+    case SQL_VALUE_TEXT:
+    default:
+        if (clean) {
+            memcpy(out, value->text, value->len);
+            return out + value->len;
+        }
+        return put_escaped(out, value->text, value->len);
+    }
 }
 
 void pg_copy_value(pg_buf *b, const sql_value *value)
 {
-    switch (value->kind) {
-    case SQL_VALUE_NULL:
-        pg_buf_append(b, "\\N", 2);
-        break;
-    case SQL_VALUE_BYTES:
-        put_bytea_hex(b, value->text, value->len);
-        break;
-    case SQL_VALUE_TEXT:
-    default:
-        put_escaped(b, value->text, value->len);
-        break;
+    char *out = pg_buf_reserve(b, worst_len(value));
+    if (!out)
+        return;
+    b->len += (size_t)(put_value(out, value, false) - out);
+    b->data[b->len] = '\0';
+}
+
+/* True for column types whose converted text never needs an escape. */
+static bool clean_type(sql_type type)
+{
+    switch (type) {
+    case SQL_TYPE_INT:
+    case SQL_TYPE_FLOAT:
+    case SQL_TYPE_DECIMAL:
+    case SQL_TYPE_BOOL:
+    case SQL_TYPE_DATE:
+    case SQL_TYPE_TIME:
+    case SQL_TYPE_TIMESTAMP: return true;
+    default: return false;
     }
+}
+
+/* Appends one row (tab-separated values, newline), reserving its worst
+ * case once so the values are written without a check per byte. */
+static void put_row(pg_buf *b, const sql_value *values, const bool *clean, size_t n)
+{
+    size_t need = n; /* tabs and the newline */
+    for (size_t c = 0; c < n; c++)
+        need += worst_len(&values[c]);
+    char *out = pg_buf_reserve(b, need);
+    if (!out)
+        return;
+    char *start = out;
+    for (size_t c = 0; c < n; c++) {
+        if (c)
+            *out++ = '\t';
+        out = put_value(out, &values[c], clean[c]);
+    }
+    *out++ = '\n';
+    b->len += (size_t)(out - start);
+    b->data[b->len] = '\0';
 }
 
 /* Sends the buffer as CopyData; false when the connection failed. */
@@ -124,20 +187,25 @@ sql_status pg_copy_rows(sql_conn *conn, const sql_group *group, size_t lo, size_
         return status;
     pg_buf *b = &conn->copy;
     pg_buf_reset(b);
+    /* Per column of the group: copied without an escape scan. */
+    bool clean_small[64], *clean = clean_small;
+    if (group->n_columns > sizeof clean_small / sizeof *clean_small) {
+        clean = malloc(group->n_columns * sizeof *clean); /* once per COPY */
+        if (!clean)
+            b->failed = true;
+    }
+    for (size_t c = 0; clean && c < group->n_columns; c++)
+        clean[c] = clean_type(group->table->columns[group->columns[c]].type);
     bool sent = true;
-    for (size_t r = lo; r < hi && sent; r++) {
-        const sql_value *values = group->rows[r].values;
-        for (size_t c = 0; c < group->n_columns; c++) {
-            if (c)
-                pg_buf_putc(b, '\t');
-            pg_copy_value(b, &values[c]);
-        }
-        pg_buf_putc(b, '\n');
+    for (size_t r = lo; r < hi && sent && !b->failed; r++) {
+        put_row(b, group->rows[r].values, clean, group->n_columns);
         if (b->failed)
             break;
         if (b->len >= COPY_CHUNK)
             sent = flush(conn);
     }
+    if (clean != clean_small)
+        free(clean);
     if (b->failed) {
         pg_buf_reset(b);
         /* Ending the COPY with an error message aborts it server-side. */

@@ -74,6 +74,23 @@ static void set_text(sluice_batch *b, sql_value *out, const char *s, size_t len)
     out->kind = SQL_VALUE_TEXT;
 }
 
+/* Numbers and dates are formatted straight into the arena (room for their
+ * longest text), not into a stack buffer and then copied: this runs for
+ * most values of every row.  Returns the room; set_room says how much of
+ * it the text took. */
+#define ROOM 32 /* sql_format_double and sql_format_timestamp's minimum */
+static char *room(sluice_batch *b, size_t size)
+{
+    return sluice_batch_alloc(b, size);
+}
+
+static void set_room(sql_value *out, const char *text, size_t len)
+{
+    out->text = text;
+    out->len = len;
+    out->kind = SQL_VALUE_TEXT;
+}
+
 /* A whole-string integer: optional sign, digits; false on overflow. */
 static bool parse_int(const char *s, size_t len, int64_t *out)
 {
@@ -135,8 +152,8 @@ static bool to_int(const sluice_field *f, const sql_column *col, sluice_batch *b
     }
     if ((col->min || col->max) && (n < col->min || n > col->max))
         return WHY("is out of range [%" PRId64 ", %" PRId64 "]", col->min, col->max);
-    char buf[24];
-    set_text(b, out, buf, sql_format_int(n, buf));
+    char *buf = room(b, 24);
+    set_room(out, buf, sql_format_int(n, buf));
     return true;
 }
 
@@ -146,7 +163,7 @@ static bool parse_double(const char *s, size_t len, double *out)
     if (len == 0 || len > 400 || strpbrk(s, "xX") || (*s != '-' && *s != '+' && *s != '.' && !isalnum((unsigned char)*s)))
         return false;
     char *end;
-    *out = strtod(s, &end);
+    *out = sql_strtod(s, &end);
     return end == s + len;
 }
 
@@ -169,18 +186,21 @@ static bool to_float(const sql_converter *cv, const sluice_field *f, sluice_batc
     }
     if (!isfinite(d) && !cv->has_nonfinite)
         return WHY("is not a finite number");
-    char buf[40];
-    set_text(b, out, buf, sql_format_double(d, buf, sizeof buf));
+    char *buf = room(b, ROOM);
+    set_room(out, buf, sql_format_double(d, buf, ROOM));
     return true;
 }
 
 static bool to_decimal(const sluice_field *f, sluice_batch *b, sql_value *out, char *why, size_t whysize)
 {
-    char buf[96];
+    char *buf;
     size_t len;
     const char *s;
     switch (sluice_field_type(f)) {
-    case SLUICE_INT: set_text(b, out, buf, sql_format_int(sluice_field_get_int(f), buf)); return true;
+    case SLUICE_INT:
+        buf = room(b, 24);
+        set_room(out, buf, sql_format_int(sluice_field_get_int(f), buf));
+        return true;
     case SLUICE_DOUBLE:
         if (!isfinite(sluice_field_get_double(f)))
             return WHY("is not a finite number");
@@ -191,7 +211,8 @@ static bool to_decimal(const sluice_field *f, sluice_batch *b, sql_value *out, c
             f = digits;
             break;
         }
-        set_text(b, out, buf, sql_format_double(sluice_field_get_double(f), buf, sizeof buf));
+        buf = room(b, ROOM);
+        set_room(out, buf, sql_format_double(sluice_field_get_double(f), buf, ROOM));
         return true;
     case SLUICE_STRING:
         s = sluice_field_get_string(f, &len);
@@ -202,11 +223,25 @@ static bool to_decimal(const sluice_field *f, sluice_batch *b, sql_value *out, c
     case SLUICE_DECIMAL: break;
     default: return WHY("does not convert to a number");
     }
-    /* f is a DECIMAL: its canonical text */
-    len = sluice_field_decimal_text(f, buf, sizeof buf);
-    if (len >= sizeof buf)
+    /* f is a DECIMAL: its canonical text, mostly short; at most 95 bytes.
+     * One that fits int64 is formatted here from its digits and scale
+     * (as the core's decimal text, without its copy). */
+    int64_t unscaled;
+    int scale;
+    if (sluice_field_get_decimal(f, &unscaled, &scale) == 0 && scale >= 0 && scale <= ROOM - 24) {
+        buf = room(b, ROOM);
+        set_room(out, buf, sql_format_scaled(unscaled, (size_t)scale, buf));
+        return true;
+    }
+    buf = room(b, ROOM);
+    len = sluice_field_decimal_text(f, buf, ROOM);
+    if (len >= 96)
         return WHY("has too many digits");
-    set_text(b, out, buf, len);
+    if (len >= ROOM) {
+        buf = room(b, len + 1);
+        sluice_field_decimal_text(f, buf, len + 1);
+    }
+    set_room(out, buf, len);
     return true;
 }
 
@@ -254,17 +289,17 @@ static bool to_temporal(const sluice_field *f, const sql_column *col, sluice_bat
         break;
     default: return WHY("does not convert to a %s", sql_type_name(col->type));
     }
-    char buf[40];
+    char *buf = room(b, ROOM);
     bool ok = true;
     if (col->type == SQL_TYPE_TIME)
-        sql_format_time(sql_time_of_day(us), buf, sizeof buf);
+        sql_format_time(sql_time_of_day(us), buf, ROOM);
     else if (col->type == SQL_TYPE_DATE)
-        ok = sql_format_date(us, buf, sizeof buf);
+        ok = sql_format_date(us, buf, ROOM);
     else
-        ok = sql_format_timestamp(us, buf, sizeof buf);
+        ok = sql_format_timestamp(us, buf, ROOM);
     if (!ok)
         return WHY("is outside years 0001-9999");
-    set_text(b, out, buf, strlen(buf));
+    set_room(out, buf, strlen(buf));
     return true;
 }
 

@@ -26,6 +26,11 @@ bool sql_convert(const sql_converter *cv, sluice_batch *batch, const sluice_fiel
  * "-Infinity"; buf >= 32 bytes).  Both return the length. */
 size_t sql_format_int(int64_t v, char *buf);
 size_t sql_format_double(double d, char *buf, size_t size);
+/* |n| with a point k digits from the right, as a DECIMAL's canonical text
+ * ("-12.50", "0.005"); buf >= 24 + k bytes.  Returns the length. */
+size_t sql_format_scaled(int64_t n, size_t k, char *buf);
+/* strtod in the "C" locale, whatever the process's locale is. */
+double sql_strtod(const char *s, char **end);
 
 /* The lower-case name of a sql_type ("timestamp"), for messages. */
 const char *sql_type_name(sql_type type);

@@ -183,15 +183,24 @@ static char *put_digits(char *p, int64_t v, int n)
     return p + n;
 }
 
+/* Two digits of v (0-99): most fields of a date and time. */
+static char *put_2digits(char *p, int64_t v)
+{
+    p[0] = (char)('0' + v / 10);
+    p[1] = (char)('0' + v % 10);
+    return p + 2;
+}
+
 size_t sql_format_time(int64_t us_of_day, char *buf, size_t size)
 {
     (void)size; /* >= 16 */
     int64_t secs = us_of_day / US_PER_SEC, frac = us_of_day % US_PER_SEC;
-    char *p = put_digits(buf, secs / 3600, 2);
+    int64_t mins = secs / 60;
+    char *p = put_2digits(buf, mins / 60);
     *p++ = ':';
-    p = put_digits(p, secs / 60 % 60, 2);
+    p = put_2digits(p, mins % 60);
     *p++ = ':';
-    p = put_digits(p, secs % 60, 2);
+    p = put_2digits(p, secs % 60);
     if (frac) {
         int n = 6;
         for (; frac % 10 == 0; frac /= 10)
@@ -214,9 +223,9 @@ bool sql_format_date(int64_t epoch_us, char *buf, size_t size)
         return false;
     char *p = put_digits(buf, y, 4);
     *p++ = '-';
-    p = put_digits(p, m, 2);
+    p = put_2digits(p, m);
     *p++ = '-';
-    p = put_digits(p, d, 2);
+    p = put_2digits(p, d);
     *p = '\0';
     return true;
 }
