@@ -35,6 +35,8 @@ static const char help[] =
     "  --metrics-file PATH  write the run's metrics there as JSON, replaced\n"
     "                       atomically each second and once more at the end\n"
     "  --no-progress        no progress line on stderr (drawn when it is a TTY)\n"
+    "  --sync-offsets       write each batch's offsets before the next batch\n"
+    "                       (default: in the background, at most two batches behind)\n"
     "  -h, --help           show this help\n"
     "\n"
     "Exit status: 0 when the origin ended or a stop was asked for, 1 when the\n"
@@ -47,7 +49,10 @@ static void on_stop_signal(int sig)
 {
     static volatile sig_atomic_t signals_seen;
     (void)sig;
-    /* The second signal aborts: nothing of the batch in flight is committed. */
+    /* The second signal aborts: nothing of the batch in flight is
+     * committed, and offsets still pending in the offset store's writer
+     * (batches delivered, at most two per runner) are not written either:
+     * "stop now" is taken literally, and at least once repeats them. */
     if (signals_seen++)
         _exit(EXIT_RUNTIME);
     runner_request_stop();
@@ -81,8 +86,8 @@ static void install_signal_handlers(int64_t stop_timeout_ms)
 int cmd_run(int argc, char **argv)
 {
     cli_options opts;
-    unsigned accepted =
-        OPT_PLUGIN_PATH | OPT_LOG_LEVEL | OPT_STATE_DIR | OPT_MAX_BATCHES | OPT_METRICS | OPT_STOP_TIMEOUT;
+    unsigned accepted = OPT_PLUGIN_PATH | OPT_LOG_LEVEL | OPT_STATE_DIR | OPT_MAX_BATCHES | OPT_METRICS |
+                        OPT_STOP_TIMEOUT | OPT_SYNC_OFFSETS;
     int rc = cli_parse_descriptor_command(help, argc, argv, accepted, &opts);
     if (rc >= 0)
         return rc;
@@ -98,6 +103,7 @@ int cmd_run(int argc, char **argv)
     run_options_default(&ro);
     ro.error_file = rs.error_file;
     ro.offsets = rs.offsets;
+    offset_store_set_sync(rs.offsets, opts.sync_offsets);
     ro.max_batches = opts.max_batches;
     ro.metrics = run_metrics_start(lp.pipeline, opts.metrics_file, !opts.no_progress, err, sizeof err);
     if (!ro.metrics) {

@@ -38,7 +38,7 @@ int cli_parse_descriptor_command(const char *help, int argc, char **argv, unsign
 
 int cli_parse(int argc, char **argv, unsigned accepted, cli_options *opts)
 {
-    enum { O_PLUGIN_PATH = 256, O_LOG_LEVEL, O_STATE_DIR, O_JSON, O_MAX_BATCHES, O_METRICS_FILE, O_NO_PROGRESS, O_WRITE, O_STOP_TIMEOUT };
+    enum { O_PLUGIN_PATH = 256, O_LOG_LEVEL, O_STATE_DIR, O_JSON, O_MAX_BATCHES, O_METRICS_FILE, O_NO_PROGRESS, O_WRITE, O_STOP_TIMEOUT, O_SYNC_OFFSETS };
     const struct option all[] = {
         {"help", no_argument, NULL, 'h'},
         {"plugin-path", required_argument, NULL, O_PLUGIN_PATH},
@@ -51,9 +51,11 @@ int cli_parse(int argc, char **argv, unsigned accepted, cli_options *opts)
         {"records", required_argument, NULL, 'n'},
         {"write", no_argument, NULL, O_WRITE},
         {"stop-timeout", required_argument, NULL, O_STOP_TIMEOUT},
+        {"sync-offsets", no_argument, NULL, O_SYNC_OFFSETS},
     };
     const unsigned flag_of[] = {0, OPT_PLUGIN_PATH, OPT_LOG_LEVEL, OPT_STATE_DIR, OPT_JSON, OPT_MAX_BATCHES,
-                                OPT_METRICS, OPT_METRICS, OPT_RECORDS, OPT_WRITE, OPT_STOP_TIMEOUT};
+                                OPT_METRICS, OPT_METRICS, OPT_RECORDS, OPT_WRITE, OPT_STOP_TIMEOUT,
+                                OPT_SYNC_OFFSETS};
     struct option longopts[sizeof all / sizeof all[0] + 1];
     size_t n = 0;
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -123,6 +125,9 @@ int cli_parse(int argc, char **argv, unsigned accepted, cli_options *opts)
             opts->stop_timeout_ms = ms;
             break;
         }
+        case O_SYNC_OFFSETS:
+            opts->sync_offsets = 1;
+            break;
         case ':':
             return cli_usage_error(cmd, "%s needs a value", argv[optind - 1]);
         default:

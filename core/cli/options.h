@@ -14,6 +14,7 @@
 #define OPT_RECORDS 0x20u /* -n, --records N */
 #define OPT_WRITE 0x40u   /* --write */
 #define OPT_STOP_TIMEOUT 0x80u /* --stop-timeout DURATION */
+#define OPT_SYNC_OFFSETS 0x100u /* --sync-offsets */
 #define OPT_METRICS 0x1000u /* --metrics-file PATH, --no-progress */
 
 typedef struct cli_options {
@@ -27,6 +28,7 @@ typedef struct cli_options {
     int64_t records;          /* -n, --records: 0 when not given */
     int write;                /* --write */
     int64_t stop_timeout_ms;  /* --stop-timeout: 0 when not given */
+    int sync_offsets;         /* --sync-offsets: each commit waits for its write */
     char **args; /* positional arguments */
     int n_args;
 } cli_options;

@@ -274,6 +274,18 @@ static void log_summary(const pipeline_run *run)
                 p->error_stage ? "the error stage" : run->opts->error_file);
 }
 
+/* The offsets of every batch delivered (the runners merged them and went
+ * on) are made durable before the run returns: after the origin ended, a
+ * stop, or a failure, once no runner commits any more (DESIGN §5).  A
+ * failed write fails the run (exit 1).  An abort never gets here: it
+ * _exits from the signal handler, leaving the pending state unwritten. */
+static void flush_offsets(pipeline_run *run)
+{
+    char why[1024];
+    if (run->opts->offsets && !run->opts->preview && offset_store_flush(run->opts->offsets, why, sizeof why) != 0)
+        run_fail(run, "%s", why);
+}
+
 int runner_run(pipeline *p, const run_options *opts, char *err, size_t errsize)
 {
     pipeline_run run = {.p = p, .opts = opts, .err = err, .errsize = errsize, .error_fd = -1};
@@ -296,6 +308,7 @@ int runner_run(pipeline *p, const run_options *opts, char *err, size_t errsize)
     if (stop_requested && !run.failed)
         log_msg(SLUICE_LOG_INFO, NULL, "stopped on request after the batches in flight");
     destroy_instances(&run);
+    flush_offsets(&run);
     if (!opts->metrics)
         log_summary(&run);
 

@@ -400,9 +400,11 @@ static int deliver_errors(runner *r)
     return 0;
 }
 
-/* The batch went everywhere: its offsets are written, whole and
- * atomically, before the runner takes the next batch (DESIGN §5).  A
- * failed write (ENOSPC, EIO) stops the pipeline. */
+/* The batch went everywhere: its offsets are handed to the offset store,
+ * whose writer thread writes them, whole and atomically, while the runner
+ * takes the next batch; the store bounds the lag (pipeline/offset_store.h)
+ * and runner_run flushes it at the end (DESIGN §5).  A failed write
+ * (ENOSPC, EIO), reported by the next commit, stops the pipeline. */
 static int commit_batch(runner *r, const sluice_batch *origin_out)
 {
     pipeline_run *run = r->run;

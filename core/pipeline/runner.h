@@ -33,7 +33,7 @@ typedef struct offset_store offset_store;
 
 typedef struct run_options {
     const char *error_file;  /* where error records go without an error stage */
-    offset_store *offsets;   /* committed offsets: read at init, written after each batch (NULL: none kept) */
+    offset_store *offsets;   /* committed offsets: read at init, committed after each batch, flushed at the end (NULL: none kept) */
     metrics *metrics;        /* counted into when not NULL (cmd_run owns it) */
     int64_t max_batches;     /* stop after this many batches (0: no limit) */
     int64_t stop_timeout_ms; /* after a stop request, abort (exit 1) when the batches in flight take longer */

@@ -33,7 +33,10 @@ int main(int argc, char **argv)
     char err[2048];
     int rc = 1;
     offset_store *store = offset_store_open(argv[1], argv[2], err, sizeof err);
-    if (store && offset_store_commit(store, keys, values, n, err, sizeof err) == 0)
+    /* The commit hands the offsets to the store's writer; the flush waits
+     * for the write and reports its failure (a full disk). */
+    if (store && offset_store_commit(store, keys, values, n, err, sizeof err) == 0 &&
+        offset_store_flush(store, err, sizeof err) == 0)
         rc = 0;
     if (rc)
         fprintf(stderr, "%s\n", err);

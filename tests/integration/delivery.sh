@@ -3,7 +3,8 @@
 # locked state directory is refused; a full disk under the offsets file
 # stops the run without losing what was committed; kill -9 in the middle of
 # a file:reader -> file:writer run of 1M records, then a restart, leaves
-# every record in the output, duplicated only from the batch in flight.
+# every record in the output, duplicated only from the batch in flight and
+# the two whose offsets were not yet on disk (core/pipeline/offset_store.h).
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
 cd "$SLUICE_TEST_TMP" || bail "no temp dir"
@@ -113,10 +114,14 @@ JS
 read -r missing dup bad lines <<<"$report"
 is "$missing" 0 "after kill -9 and restart: no record missing"
 is "$bad" 0 "no torn line left in the output"
-if ((dup <= 1000)); then
-	ok "duplicates only from the batch in flight ($dup <= batch_size 1000)"
+# Offsets are written in the background with a bounded lag (DESIGN §5,
+# core/pipeline/offset_store.h): besides the batch in flight, one batch
+# whose offsets were pending and one whose offsets were being written may
+# come again, so at most 3 batches of 1000 (a poll origin has one runner).
+if ((dup <= 3000)); then
+	ok "duplicates only from the batch in flight and the two whose offsets were unwritten ($dup <= 3 x batch_size 1000)"
 else
-	not_ok "duplicates only from the batch in flight" "got $dup duplicates"
+	not_ok "duplicates only from the batch in flight and the two whose offsets were unwritten" "got $dup duplicates"
 fi
 
 done_testing

@@ -315,7 +315,9 @@ else
 fi
 
 # Killed (SIGKILL) in the middle of a run, then run again: every record is
-# there; duplicates only from the batch in flight.
+# there; duplicates only from the batch in flight and the two whose offsets
+# the offset store's writer had not yet written (core/pipeline/offset_store.h:
+# it lags by at most one batch being written and one pending).
 seq 1 300000 >kill.txt
 pipe kill '"path": "kill.txt", "data_format": "text", "batch_size": 500' '"path": "kill.out", "data_format": "text"'
 "$SLUICE" run kill.json --state-dir state-kill >kill.stdout 2>kill.err &
@@ -334,10 +336,10 @@ elif [[ $(nlines kill.out) -ge $((first + 300000)) ]]; then
 else
 	check "killed, then run again: every record there" cmp <(sort -n kill.out | uniq) kill.txt
 	dups=$(sort -n kill.out | uniq -d | wc -l)
-	if ((dups <= 500)); then
-		ok "killed, then run again: duplicates only from the batch in flight ($dups)"
+	if ((dups <= 3 * 500)); then
+		ok "killed, then run again: duplicates only from the batch in flight and two unwritten ($dups <= 1500)"
 	else
-		not_ok "killed, then run again: duplicates only from the batch in flight" "$dups duplicates"
+		not_ok "killed, then run again: duplicates only from the batch in flight and two unwritten" "$dups duplicates"
 	fi
 fi
 

@@ -177,6 +177,26 @@ STATE_DIRECTORY=$SLUICE_TEST_TMP/systemd-none run "$SLUICE" offsets reset p1.jso
 is "$rc" 0 "reset PIPELINE.json never run: exit 0"
 check_fails "show and reset PIPELINE.json never run: no state directory created" test -e systemd-none
 
+# ---- offsets written by a run ------------------------------------------------------------
+# The runner only hands each batch's offsets to the store's writer thread;
+# the last ones are flushed before the run ends, so `offsets show` right
+# after it has the final offset, with or without --sync-offsets.
+cat >p200.json <<'EOF2'
+{ "pipeline": "p200", "stages": [
+  { "id": "gen", "stage": "dev:generator", "config": { "preset": "taxi", "records": 20000, "batch_size": 100 } },
+  { "id": "out", "stage": "dev:trash", "inputs": ["gen"] } ] }
+EOF2
+for mode in background --sync-offsets; do
+	args=()
+	[[ $mode == background ]] || args=("$mode")
+	run "$SLUICE" run p200.json --state-dir "run-$mode" --log-level warn "${args[@]}"
+	is "$rc" 0 "run ($mode): exit 0"
+	run "$SLUICE" offsets show --state-dir "run-$mode"
+	like "$out" $'\t20000$' "run ($mode): show right after it has the last batch's offset"
+done
+run "$SLUICE" preview p200.json --state-dir run-preview --sync-offsets
+is "$rc" 2 "preview --sync-offsets: exit 2 (run only)"
+
 # ---- a full disk ------------------------------------------------------------------------
 
 # A small filesystem of its own: a tmpfs, else an ext2 image on a loop

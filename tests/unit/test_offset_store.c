@@ -1,7 +1,8 @@
 /* tests/unit/test_offset_store.c — the offset store (DESIGN §5): round
  * trip, merge, bytes kept, another origin's file refused, damaged files
  * named, failures at every step of the atomic replace leaving the old
- * file intact, and concurrent commits.
+ * file intact and reported by the flush and every later commit, the
+ * writer thread's bounded lag and coalescing, and concurrent commits.
  *
  * Failures are injected by linking with -Wl,--wrap=fsync,--wrap=rename
  * (Makefile.am): the store's calls land in __wrap_* below, which fail the
@@ -132,11 +133,27 @@ static offset_store *open_ok(const char *origin)
     return s;
 }
 
+/* Commits and waits for the write (the writer thread's), so that the
+ * counters and the file can be checked. */
 static void commit_ok(offset_store *s, const char *key, const char *value)
 {
     const char *k[] = {key}, *v[] = {value};
     if (offset_store_commit(s, k, v, 1, err, sizeof err) != 0)
         fail_msg("offset_store_commit: %s", err);
+    if (offset_store_flush(s, err, sizeof err) != 0)
+        fail_msg("offset_store_flush: %s", err);
+}
+
+/* Commits a=2 while the write is made to fail, and checks that the flush
+ * reports `expected`. */
+static void commit_then_flush_fails(offset_store *s, const char *expected)
+{
+    const char *k[] = {"a"}, *v[] = {"2"};
+    /* The commit only hands the offsets over: it succeeds, and the write's
+     * failure is reported by the flush. */
+    assert_int_equal(offset_store_commit(s, k, v, 1, err, sizeof err), 0);
+    assert_int_equal(offset_store_flush(s, err, sizeof err), -1);
+    assert_string_equal(err, expected);
 }
 
 /* Asserts the map holds exactly the given "key=value" entries, in order. */
@@ -358,23 +375,31 @@ static void test_fsync_failure_keeps_old_file(void **state)
     char *before = read_text(path);
     inject_reset();
     fail_fsync_call = 1; /* the temp file's */
-    const char *k[] = {"a"}, *v[] = {"2"};
-    assert_int_equal(offset_store_commit(s, k, v, 1, err, sizeof err), -1);
     char expected[512];
     snprintf(expected, sizeof expected, "offsets: cannot fsync %s: Input/output error", tmp_path);
-    assert_string_equal(err, expected);
+    commit_then_flush_fails(s, expected);
     assert_int_equal(rename_calls, 0); /* never renamed an unsynced file */
     char *after = read_text(path);
     assert_string_equal(after, before);
     assert_false(exists(tmp_path));
-    free(before);
     free(after);
 
+    /* The failure sticks: every later commit reports it (the pipeline
+     * stops), and nothing more is written, not even at close. */
     inject_reset();
-    assert_int_equal(offset_store_commit(s, NULL, NULL, 0, err, sizeof err), 0);
-    assert_int_equal(fsync_calls, 2); /* the delivered batch's offsets, written now */
+    strcpy(err, "(untouched)");
+    const char *k[] = {"a"}, *v[] = {"3"};
+    assert_int_equal(offset_store_commit(s, k, v, 1, err, sizeof err), -1);
+    assert_string_equal(err, expected);
+    assert_int_equal(offset_store_flush(s, err, sizeof err), -1);
+    assert_int_equal(offset_store_commit(s, NULL, NULL, 0, err, sizeof err), -1);
     offset_store_close(s);
-    assert_on_disk("o", 1, "a", "2");
+    assert_int_equal(fsync_calls, 0);
+    after = read_text(path);
+    assert_string_equal(after, before);
+    free(before);
+    free(after);
+    assert_on_disk("o", 1, "a", "1");
 }
 
 static void test_rename_failure_keeps_old_file(void **state)
@@ -385,12 +410,10 @@ static void test_rename_failure_keeps_old_file(void **state)
     char *before = read_text(path);
     inject_reset();
     fail_rename_call = 1;
-    const char *k[] = {"a"}, *v[] = {"2"};
-    assert_int_equal(offset_store_commit(s, k, v, 1, err, sizeof err), -1);
     char expected[512];
     snprintf(expected, sizeof expected, "offsets: cannot rename %s to %s: Invalid cross-device link", tmp_path,
              path);
-    assert_string_equal(err, expected);
+    commit_then_flush_fails(s, expected);
     char *after = read_text(path);
     assert_string_equal(after, before);
     assert_false(exists(tmp_path));
@@ -407,11 +430,9 @@ static void test_create_failure_keeps_old_file(void **state)
     commit_ok(s, "a", "1");
     char *before = read_text(path);
     assert_int_equal(mkdir(tmp_path, 0700), 0); /* open(O_WRONLY) of a directory: EISDIR */
-    const char *k[] = {"a"}, *v[] = {"2"};
-    assert_int_equal(offset_store_commit(s, k, v, 1, err, sizeof err), -1);
     char expected[512];
     snprintf(expected, sizeof expected, "offsets: cannot create %s: Is a directory", tmp_path);
-    assert_string_equal(err, expected);
+    commit_then_flush_fails(s, expected);
     char *after = read_text(path);
     assert_string_equal(after, before);
     free(before);
@@ -427,11 +448,9 @@ static void test_dir_fsync_failure_reported(void **state)
     offset_store *s = open_ok("o");
     inject_reset();
     fail_fsync_call = 2;
-    const char *k[] = {"a"}, *v[] = {"1"};
-    assert_int_equal(offset_store_commit(s, k, v, 1, err, sizeof err), -1);
     char expected[512];
     snprintf(expected, sizeof expected, "offsets: cannot fsync directory %s: Input/output error", dir);
-    assert_string_equal(err, expected);
+    commit_then_flush_fails(s, expected);
     offset_store_close(s);
 }
 
@@ -513,6 +532,7 @@ static void test_concurrent_commits(void **state)
     for (int i = 0; i <= N_WRITERS; i++)
         if (failures[i])
             fail_msg("thread %d: %s", i, failures[i]);
+    assert_int_equal(offset_store_flush(s, err, sizeof err), 0); /* the writer is done with the counters */
     print_message("# %d commits, %d writes\n", N_WRITERS * N_COMMITS, rename_calls);
 
     offset_store_close(s);
@@ -531,11 +551,48 @@ static void test_concurrent_commits(void **state)
     offset_store_close(again);
 }
 
-/* While a write is in progress, two more commits merge and wait: the first
- * of them to write stores both, the other finds its offsets on disk and
- * returns without writing.  Three commits, two writes. */
+/* The writer thread's lag.  A commit returns while its write is still in
+ * progress; the next one becomes the pending state and returns too; the
+ * two after it wait (the bound: one state written, one pending) until the
+ * writer picks the pending state up, then merge together into the next
+ * one (coalescing).  Four commits, three writes. */
 static offset_store *busy_store;
-static pthread_t late[2];
+static atomic_int in_first_write, first_write_released;
+
+/* Waits up to ten seconds for *flag, so that a broken store fails the
+ * test rather than hanging it.  1 when set. */
+static int wait_flag(atomic_int *flag)
+{
+    for (int i = 0; i < 10000 && !atomic_load(flag); i++)
+        usleep(1000);
+    return atomic_load(flag);
+}
+
+static int has_keys(const char *a, const char *b)
+{
+    offset_map m = {0};
+    offset_store_snapshot(busy_store, &m);
+    int both = offset_map_get(&m, a) && offset_map_get(&m, b);
+    offset_map_free(&m);
+    return both;
+}
+
+/* At the writer's fsyncs (fsync_calls counts those before this one): the
+ * first write's file is held until the test releases it; the second
+ * write's file waits until both late commits have merged, so that they
+ * share the third write whatever the scheduling. */
+static void hold_writes(void)
+{
+    if (fsync_calls == 0) {
+        atomic_store(&in_first_write, 1);
+        wait_flag(&first_write_released);
+    } else if (fsync_calls == 2) {
+        for (int i = 0; i < 10000 && !has_keys("c", "d"); i++)
+            usleep(1000);
+    }
+    if (fsync_calls < 2)
+        on_fsync = hold_writes;
+}
 
 static void *late_commit(void *key)
 {
@@ -544,46 +601,84 @@ static void *late_commit(void *key)
     return offset_store_commit(busy_store, k, v, 1, e, sizeof e) == 0 ? NULL : strdup(e);
 }
 
-/* At the first write's fsync: starts the late commits and returns once
- * both have merged (the write lock is still held by the first). */
-static void start_late_commits(void)
-{
-    pthread_create(&late[0], NULL, late_commit, "b");
-    pthread_create(&late[1], NULL, late_commit, "c");
-    offset_map m = {0};
-    for (;;) {
-        offset_store_snapshot(busy_store, &m);
-        if (offset_map_get(&m, "b") && offset_map_get(&m, "c"))
-            break;
-        usleep(1000);
-    }
-    offset_map_free(&m);
-}
-
-static void test_commits_during_a_write_share_the_next(void **state)
+static void test_commits_run_ahead_of_the_writer_by_one(void **state)
 {
     (void)state;
     busy_store = open_ok("o");
-    on_fsync = start_late_commits;
-    commit_ok(busy_store, "a", "1");
+    atomic_store(&in_first_write, 0);
+    atomic_store(&first_write_released, 0);
+    on_fsync = hold_writes;
+    const char *k[] = {"a"}, *v[] = {"1"};
+    assert_int_equal(offset_store_commit(busy_store, k, v, 1, err, sizeof err), 0);
+    assert_true(wait_flag(&in_first_write)); /* the commit returned, its write goes on */
+    k[0] = "b";
+    assert_int_equal(offset_store_commit(busy_store, k, v, 1, err, sizeof err), 0); /* pending */
+    assert_false(atomic_load(&first_write_released));
+
+    pthread_t late[2];
+    pthread_create(&late[0], NULL, late_commit, "c");
+    pthread_create(&late[1], NULL, late_commit, "d");
+    usleep(100 * 1000);
+    offset_map m = {0};
+    assert_int_equal(offset_store_snapshot(busy_store, &m), 0);
+    assert_map(&m, 2, "a", "1", "b", "1"); /* c and d wait: b is still pending */
+    offset_map_free(&m);
+
+    atomic_store(&first_write_released, 1);
     for (int i = 0; i < 2; i++) {
         char *failure;
         pthread_join(late[i], (void **)&failure);
         if (failure)
             fail_msg("late commit: %s", failure);
     }
-    assert_int_equal(rename_calls, 2);
-    assert_int_equal(fsync_calls, 4);
+    assert_int_equal(offset_store_flush(busy_store, err, sizeof err), 0);
+    assert_int_equal(rename_calls, 3); /* {a}, {a,b}, {a,b,c,d} */
+    assert_int_equal(fsync_calls, 6);
     offset_store_close(busy_store);
     offset_store *again = open_ok("o");
-    offset_map m = {0};
     assert_int_equal(offset_store_snapshot(again, &m), 0);
-    assert_int_equal(m.n, 3);
-    assert_string_equal(offset_map_get(&m, "a"), "1");
-    assert_string_equal(offset_map_get(&m, "b"), "1");
-    assert_string_equal(offset_map_get(&m, "c"), "1");
+    assert_int_equal(m.n, 4); /* c and d in the order they merged */
+    for (const char *key = "abcd"; *key; key++) {
+        char k1[2] = {*key, '\0'};
+        assert_string_equal(offset_map_get(&m, k1), "1");
+    }
     offset_map_free(&m);
     offset_store_close(again);
+}
+
+/* A flush with nothing committed writes nothing; close writes what is
+ * still pending (a caller that never flushed loses no delivered batch). */
+static void test_flush_and_close(void **state)
+{
+    (void)state;
+    offset_store *s = open_ok("o");
+    assert_int_equal(offset_store_flush(s, err, sizeof err), 0);
+    assert_false(exists(path));
+    const char *k[] = {"a"}, *v[] = {"7"};
+    assert_int_equal(offset_store_commit(s, k, v, 1, err, sizeof err), 0);
+    offset_store_close(s);
+    assert_on_disk("o", 1, "a", "7");
+}
+
+/* --sync-offsets: every commit returns once its offsets are on disk. */
+static void test_sync_commits_wait_for_the_write(void **state)
+{
+    (void)state;
+    offset_store *s = open_ok("o");
+    offset_store_set_sync(s, 1);
+    const char *k[] = {"a"}, *v[] = {"1"};
+    assert_int_equal(offset_store_commit(s, k, v, 1, err, sizeof err), 0);
+    assert_int_equal(rename_calls, 1);
+    assert_int_equal(fsync_calls, 2);
+    fail_rename_call = 2;
+    v[0] = "2";
+    assert_int_equal(offset_store_commit(s, k, v, 1, err, sizeof err), -1); /* its own write's failure */
+    char expected[512];
+    snprintf(expected, sizeof expected, "offsets: cannot rename %s to %s: Invalid cross-device link", tmp_path,
+             path);
+    assert_string_equal(err, expected);
+    offset_store_close(s);
+    assert_on_disk("o", 1, "a", "1");
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, make_dir, remove_dir)
@@ -607,7 +702,9 @@ int main(void)
         T(test_rename_failure_keeps_old_file),
         T(test_create_failure_keeps_old_file),
         T(test_dir_fsync_failure_reported),
-        T(test_commits_during_a_write_share_the_next),
+        T(test_commits_run_ahead_of_the_writer_by_one),
+        T(test_flush_and_close),
+        T(test_sync_commits_wait_for_the_write),
         T(test_concurrent_commits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
