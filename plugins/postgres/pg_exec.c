@@ -2,6 +2,8 @@
  * (transaction control), and collecting the results of one sent. */
 #include "pg.h"
 
+#include <string.h>
+
 static void end_unexpected_copy(sql_conn *conn, ExecStatusType st)
 {
     if (st == PGRES_COPY_IN || st == PGRES_COPY_BOTH)
@@ -43,8 +45,33 @@ sql_status pg_finish(sql_conn *conn, ExecStatusType want, const char *what, sql_
     return status;
 }
 
+/* PostgreSQL answers COMMIT of a transaction that had already failed with
+ * success and the command tag ROLLBACK (SQL reference, COMMIT): nothing of
+ * the batch was written, so it must not be reported done.  The sink never
+ * commits after an error it saw; this guards against one it did not. */
+static sql_status pg_commit(sql_conn *conn, sql_error *err)
+{
+    if (!PQsendQuery(conn->pg, "COMMIT"))
+        return pg_error_from_result(conn, NULL, "COMMIT", err);
+    PGresult *res = PQgetResult(conn->pg);
+    if (!res)
+        return pg_error_from_result(conn, NULL, "COMMIT", err);
+    sql_status st = SQL_OK;
+    if (PQresultStatus(res) != PGRES_COMMAND_OK)
+        st = pg_error_from_result(conn, res, "COMMIT", err);
+    else if (strcmp(PQcmdStatus(res), "COMMIT") != 0)
+        st = sql_error_set(err, SQL_FATAL, NULL, 0, "COMMIT: the server rolled the transaction back (command tag %s)",
+                           PQcmdStatus(res));
+    PQclear(res);
+    while ((res = PQgetResult(conn->pg)) != NULL) /* none, normally: ready for the next command */
+        PQclear(res);
+    return st;
+}
+
 sql_status pg_exec(sql_conn *conn, const char *sql, sql_error *err)
 {
+    if (strcmp(sql, "COMMIT") == 0)
+        return pg_commit(conn, err);
     if (!PQsendQuery(conn->pg, sql))
         return pg_error_from_result(conn, NULL, sql, err);
     return pg_finish(conn, PGRES_COMMAND_OK, sql, err);

@@ -207,7 +207,11 @@ SLUICE_API void sluice_origin_set_runners(sluice_stage_ctx *ctx, size_t runners)
 SLUICE_API sluice_batch *sluice_push_begin(sluice_pusher *pusher, size_t runner);
 /* Runs the filled batch through the pipeline on the calling thread and
  * returns when every destination and the error stage took it and its
- * offsets are committed: SLUICE_OK.  SLUICE_ERROR when the pipeline failed
+ * offsets were handed to the offset store: SLUICE_OK.  The store writes
+ * them in the background, at most two batches per runner behind (at once
+ * with `sluice run --sync-offsets`), and always before the run ends
+ * normally; an origin that acknowledges upstream should know a crash may
+ * bring those batches again.  SLUICE_ERROR when the pipeline failed
  * or is stopping: the batch may not have been delivered, and will come
  * again from the last committed offset on the next run. */
 SLUICE_API int sluice_push_commit(sluice_pusher *pusher, size_t runner, sluice_batch *batch);
