@@ -96,9 +96,9 @@ bool fields_rename_is_regex(const char *to);
 /* Checks such a rename (both paths checked already, wildcards allowed);
  * on a problem writes "from: ..." or "to: ..." to err, SLUICE_ERROR. */
 int fields_regex_rename_check(const char *from, const char *to, char *err, size_t errsize);
-/* A checked rename, compiled; NULL on out of memory.  Its match data is
- * the stage's: one thread at a time. */
-fields_regex_rename *fields_regex_rename_new(const char *from, const char *to);
+/* Such a rename, compiled; NULL with err set as by the check (or "out of
+ * memory").  Its match data is the stage's: one thread at a time. */
+fields_regex_rename *fields_regex_rename_new(const char *from, const char *to, char *err, size_t errsize);
 void fields_regex_rename_free(fields_regex_rename *r);
 /* Renames the matching names of one record; SLUICE_ERROR after a record
  * error (renames[index]: ...) sent to out. */

@@ -177,7 +177,8 @@ int fields_rename_init(sluice_stage_ctx *ctx, const sluice_config *config, void 
         const char *from = sluice_config_string(item, "from"), *to = sluice_config_string(item, "to");
         bool ok;
         if (fields_rename_is_regex(to)) {
-            ok = (it->regex = fields_regex_rename_new(from, to)) != NULL;
+            /* Checked already: only memory can fail (the message below). */
+            ok = (it->regex = fields_regex_rename_new(from, to, NULL, 0)) != NULL;
         } else {
             it->from = sluice_path_compile(from, NULL, 0);
             it->to = sluice_path_compile(to, NULL, 0);

@@ -97,16 +97,11 @@ static int split_rename(const char *from, const char *to, fields_step ***fs, siz
     return 0;
 }
 
-int fields_regex_rename_check(const char *from, const char *to, char *err, size_t errsize)
+/* The regex of `from`'s last step rf, compiled: NULL with err set. */
+static pcre2_code *compile_regex(const char *from, const fields_step *rf, char *err, size_t errsize)
 {
-    fields_step **fs = NULL, **ts = NULL;
-    size_t nf = 0, nt = 0;
-    int rc = SLUICE_ERROR;
-    if (split_rename(from, to, &fs, &nf, &ts, &nt, err, errsize) != 0)
-        goto done;
     int code;
     PCRE2_SIZE offset;
-    const fields_step *rf = fs[nf - 1], *rt = ts[nt - 1];
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)rf->key, rf->key_len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code,
                                    &offset, NULL);
     if (!re) {
@@ -114,46 +109,50 @@ int fields_regex_rename_check(const char *from, const char *to, char *err, size_
         pcre2_get_error_message(code, msg, sizeof msg);
         snprintf(err, errsize, "from: \"%s\": invalid regular expression at character %zu of \"%s\": %s", from,
                  (size_t)offset + 1, rf->key, (const char *)msg);
-        goto done;
     }
-    uint32_t groups = 0;
-    pcre2_pattern_info(re, PCRE2_INFO_CAPTURECOUNT, &groups);
-    pcre2_code_free(re);
-    const char *why = check_template(rt->key, rt->key_len, groups);
-    if (why) {
-        snprintf(err, errsize, "to: \"%s\": %s", to, why);
-        goto done;
-    }
-    rc = SLUICE_OK;
-done:
-    fields_free_steps(fs, nf);
-    fields_free_steps(ts, nt);
+    return re;
+}
+
+/* Checking is compiling: one place decides what a valid rename is. */
+int fields_regex_rename_check(const char *from, const char *to, char *err, size_t errsize)
+{
+    fields_regex_rename *r = fields_regex_rename_new(from, to, err, errsize);
+    int rc = r ? SLUICE_OK : SLUICE_ERROR;
+    fields_regex_rename_free(r);
     return rc;
 }
 
-fields_regex_rename *fields_regex_rename_new(const char *from, const char *to)
+fields_regex_rename *fields_regex_rename_new(const char *from, const char *to, char *err, size_t errsize)
 {
     fields_regex_rename *r = calloc(1, sizeof *r);
     fields_step **fs = NULL, **ts = NULL;
     size_t nf = 0, nt = 0;
-    char *parent = fields_parent_path(from), err[256];
-    if (!r || !parent || split_rename(from, to, &fs, &nf, &ts, &nt, err, sizeof err) != 0)
+    char *parent = NULL;
+    if (!r)
+        goto oom;
+    if (split_rename(from, to, &fs, &nf, &ts, &nt, err, errsize) != 0)
         goto fail;
-    int code;
-    PCRE2_SIZE offset;
     const fields_step *rf = fs[nf - 1], *rt = ts[nt - 1];
-    r->re = pcre2_compile((PCRE2_SPTR)rf->key, rf->key_len, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &code, &offset, NULL);
-    r->parent = sluice_path_compile(parent, NULL, 0);
-    r->tmpl = malloc(rt->key_len + 1);
-    if (!r->re || !r->parent || !r->tmpl || !(r->md = pcre2_match_data_create_from_pattern(r->re, NULL)))
+    if (!(r->re = compile_regex(from, rf, err, errsize)))
         goto fail;
+    pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &r->groups);
+    const char *why = check_template(rt->key, rt->key_len, r->groups);
+    if (why) {
+        snprintf(err, errsize, "to: \"%s\": %s", to, why);
+        goto fail;
+    }
+    /* The parent of a checked path is a path: failing here is memory. */
+    if (!(parent = fields_parent_path(from)) || !(r->parent = sluice_path_compile(parent, NULL, 0)) ||
+        !(r->tmpl = malloc(rt->key_len + 1)) || !(r->md = pcre2_match_data_create_from_pattern(r->re, NULL)))
+        goto oom;
     memcpy(r->tmpl, rt->key, rt->key_len + 1);
     r->tmpl_len = rt->key_len;
-    pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &r->groups);
     free(parent);
     fields_free_steps(fs, nf);
     fields_free_steps(ts, nt);
     return r;
+oom:
+    snprintf(err, errsize, "out of memory");
 fail:
     free(parent);
     fields_free_steps(fs, nf);
