@@ -120,37 +120,18 @@ static sql_status write_group(txn *t, const sql_group *g)
     return st == SQL_DATA_ERROR ? bisect(t, g, 0, g->n_rows) : st;
 }
 
-void sql_sink_disconnect(sql_sink *s)
-{
-    if (s->conn)
-        s->backend->disconnect(s->conn);
-    s->conn = NULL;
-}
-
-void sql_retry_rows(sql_sink *s, sluice_batch *in)
-{
-    size_t n = sluice_batch_count(in);
-    for (size_t i = 0; i < n; i++)
-        if (s->rec_group[i] != SIZE_MAX)
-            sluice_batch_record_retry(in, i);
-}
-
 static int fail(txn *t)
 {
     sql_sink *s = t->s;
     sql_error ignored;
     if (s->conn)
         s->backend->exec(s->conn, "ROLLBACK", &ignored);
-    sql_sink_disconnect(s);
-    const sql_error *e = &t->err;
     char where[300];
     if (t->table)
         snprintf(where, sizeof where, "writing to table \"%s\"", t->table);
     else
         snprintf(where, sizeof where, "%s", t->where ? t->where : "write");
-    sluice_stage_fail(s->ctx, "%s: %s%s%s%s", where, e->sqlstate[0] ? "SQLSTATE " : "", e->sqlstate,
-                      e->sqlstate[0] ? ": " : "", e->message);
-    return SLUICE_ERROR;
+    return sql_fail(s, where, &t->err);
 }
 
 int sql_transaction(sql_sink *s, sluice_batch *in)
@@ -163,12 +144,8 @@ int sql_transaction(sql_sink *s, sluice_batch *in)
         st = write_group(&t, &s->groups[g].group);
     if (st == SQL_OK)
         st = exec(&t, "COMMIT");
-    if (st == SQL_RETRY) {
-        sluice_log(s->ctx, SLUICE_LOG_WARN, "%s; the batch will be offered again", t.err.message);
-        sql_sink_disconnect(s);
-        sql_retry_rows(s, in);
-        return SLUICE_OK;
-    }
+    if (st == SQL_RETRY) /* every record is planned: the rows' records are offered again */
+        return sql_retry(s, in, sluice_batch_count(in), &t.err);
     if (st != SQL_OK)
         return fail(&t);
     for (size_t k = 0; k < t.n_rejected; k++)

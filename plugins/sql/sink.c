@@ -101,19 +101,26 @@ void sql_sink_destroy(void *state)
     free(s);
 }
 
-/* Records [from, n) and those already placed in a group: offered again. */
-static int retry_from(sql_sink *s, sluice_batch *in, size_t from, const sql_error *err)
+void sql_sink_disconnect(sql_sink *s)
+{
+    if (s->conn)
+        s->backend->disconnect(s->conn);
+    s->conn = NULL;
+}
+
+int sql_retry(sql_sink *s, sluice_batch *in, size_t from, const sql_error *err)
 {
     sluice_log(s->ctx, SLUICE_LOG_WARN, "%s; the batch will be offered again", err->message);
     sql_sink_disconnect(s);
     size_t n = sluice_batch_count(in);
-    for (size_t i = from; i < n; i++)
-        s->rec_group[i] = 0;
-    sql_retry_rows(s, in);
+    /* i < from short-circuits: rec_group is read only for planned records. */
+    for (size_t i = 0; i < n; i++)
+        if (i >= from || s->rec_group[i] != SIZE_MAX)
+            sluice_batch_record_retry(in, i);
     return SLUICE_OK;
 }
 
-static int fail(sql_sink *s, const char *what, const sql_error *err)
+int sql_fail(sql_sink *s, const char *what, const sql_error *err)
 {
     sql_sink_disconnect(s);
     sluice_stage_fail(s->ctx, "%s: %s%s%s%s", what, err->sqlstate[0] ? "SQLSTATE " : "", err->sqlstate,
@@ -125,7 +132,7 @@ static int fail_table(sql_sink *s, const char *table, const sql_error *err)
 {
     char what[300];
     snprintf(what, sizeof what, "reading the columns of table \"%s\"", table);
-    return fail(s, what, err);
+    return sql_fail(s, what, err);
 }
 
 /* The record's table: from the previous record when the expression gave
@@ -189,7 +196,7 @@ static int plan(sql_sink *s, sluice_batch *in, bool *done)
         sql_cached_table *t = table_of(s, in, i, &last, &last_name, &err, &st);
         if (st == SQL_RETRY) {
             *done = true;
-            return retry_from(s, in, i, &err);
+            return sql_retry(s, in, i, &err);
         }
         if (st != SQL_OK)
             return fail_table(s, last_name, &err);
@@ -215,8 +222,7 @@ static int open_conn(sql_sink *s, sluice_batch *in, bool *done)
         return SLUICE_OK;
     if (err.status == SQL_RETRY) {
         *done = true;
-        sql_scratch_reserve(s, sluice_batch_count(in), 0);
-        return retry_from(s, in, 0, &err);
+        return sql_retry(s, in, 0, &err);
     }
     sluice_stage_fail(s->ctx, "connecting to %s: %s", s->backend->name, err.message);
     return SLUICE_ERROR;
@@ -232,8 +238,7 @@ static int check_constant_table(sql_sink *s, sluice_batch *in, bool *done)
     sql_cached_table *t = sql_table_lookup(s, name, &err);
     if (!t && err.status == SQL_RETRY) {
         *done = true;
-        sql_scratch_reserve(s, sluice_batch_count(in), 0);
-        return retry_from(s, in, 0, &err);
+        return sql_retry(s, in, 0, &err);
     }
     if (!t)
         return fail_table(s, name, &err);

@@ -126,10 +126,18 @@ void sql_groups_build(sql_sink *s, sluice_batch *in);
  * marks set when the connection was lost) or SLUICE_ERROR after
  * sluice_stage_fail. */
 int sql_transaction(sql_sink *s, sluice_batch *in);
-/* Marks retry every record that has a row in a group. */
-void sql_retry_rows(sql_sink *s, sluice_batch *in);
-/* Drops the connection after a SQL_RETRY. */
+
+/* sink.c: drops the connection (after a SQL_RETRY or a failure). */
 void sql_sink_disconnect(sql_sink *s);
+/* sink.c: after a SQL_RETRY (err): logs, disconnects and offers again
+ * every record not yet planned (i >= from) and every planned one that
+ * has a row in a group; planned records without one (i < from,
+ * rec_group SIZE_MAX) are record errors already and stay so.  With
+ * from == 0 the scratch is not read.  SLUICE_OK. */
+int sql_retry(sql_sink *s, sluice_batch *in, size_t from, const sql_error *err);
+/* sink.c: disconnects and stops the pipeline with "what: SQLSTATE
+ * xxxxx: message" (the SQLSTATE when err has one).  SLUICE_ERROR. */
+int sql_fail(sql_sink *s, const char *what, const sql_error *err);
 
 /* group.c: makes the scratch hold `records` records and `columns`
  * columns (aborts when out of memory, as the SDK's allocators do);
