@@ -61,10 +61,7 @@ static bool build_key(my_text *key, const sql_group *group, size_t *head_len)
     bool any = false;
     for (size_t c = 0; ok && c < group->n_columns; c++) {
         size_t col = group->columns[c];
-        bool is_key = false;
-        for (size_t k = 0; k < t->n_key_columns; k++)
-            is_key = is_key || t->key_columns[k] == col;
-        if (is_key)
+        if (t->columns[col].key)
             continue;
         const char *name = t->columns[col].name;
         ok = (!any || my_text_puts(key, ",")) && my_text_ident(key, name) && my_text_puts(key, "=VALUES(") &&

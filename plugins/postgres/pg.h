@@ -17,14 +17,6 @@
 #include "pg_buf.h"
 #include "sql.h"
 
-/* Whether a relation takes COPY FROM (plain, partitioned and foreign
- * tables) or only INSERT (a view: COPY into a view without INSTEAD OF
- * trigger fails), looked up once per relation and connection. */
-typedef struct pg_relkind {
-    char *quoted; /* the table's quoted name */
-    bool copy_ok;
-} pg_relkind;
-
 struct sql_conn {
     PGconn *pg;
     pg_buf sql;  /* statement text */
@@ -34,8 +26,6 @@ struct sql_conn {
     int *param_lengths;
     int *param_formats;
     size_t param_cap;
-    pg_relkind *relkinds;
-    size_t n_relkinds;
 };
 
 extern const sql_backend pg_backend;

@@ -209,8 +209,5 @@ void pg_disconnect(sql_conn *conn)
     free(conn->param_values);
     free(conn->param_lengths);
     free(conn->param_formats);
-    for (size_t i = 0; i < conn->n_relkinds; i++)
-        free(conn->relkinds[i].quoted);
-    free(conn->relkinds);
     free(conn);
 }

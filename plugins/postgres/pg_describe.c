@@ -11,7 +11,8 @@
  * existing schema of the search_path.
  *
  * Relations: tables (r), partitioned tables (p), foreign tables (f) and
- * views (v; written with INSERT, see pg_write.c).  Columns: live ones
+ * views (v; COPY refuses a view, so the table is marked no_copy and
+ * written with INSERT, see pg_write.c).  Columns: live ones
  * (attnum > 0, not dropped), without generated columns (PostgreSQL 12's
  * GENERATED ALWAYS AS (...) STORED refuses any value).  A domain counts as
  * its base type. */
@@ -22,7 +23,7 @@
 
 #define DESCRIBE_SELECT                                                                                     \
     "WITH rel AS ("                                                                                         \
-    " SELECT c.oid, n.nspname, c.relname FROM pg_catalog.pg_class c"                                        \
+    " SELECT c.oid, n.nspname, c.relname, c.relkind FROM pg_catalog.pg_class c"                             \
     " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"                                             \
     " WHERE c.relkind IN ('r', 'p', 'f', 'v')"                                                              \
     " AND n.nspname IN (coalesce($1::text, current_schema()), lower($1::text))"                             \
@@ -34,7 +35,8 @@
     " CASE WHEN t.typtype = 'd' THEN bt.typname ELSE t.typname END,"                                        \
     " a.attnotnull,"                                                                                        \
     " EXISTS (SELECT 1 FROM pg_catalog.pg_index i"                                                          \
-    "  WHERE i.indrelid = rel.oid AND i.indisprimary AND a.attnum = ANY (i.indkey))"                        \
+    "  WHERE i.indrelid = rel.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)),"                       \
+    " rel.relkind"                                                                                          \
     " FROM rel LEFT JOIN (pg_catalog.pg_attribute a"                                                        \
     "  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"                                                     \
     "  LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype)"                                          \
@@ -44,7 +46,7 @@
 static const char describe_sql_12[] = DESCRIBE_SELECT " AND a.attgenerated = '' ORDER BY a.attnum";
 static const char describe_sql_95[] = DESCRIBE_SELECT " ORDER BY a.attnum";
 
-enum { COL_SCHEMA, COL_TABLE, COL_NAME, COL_DB_TYPE, COL_BASE_TYPE, COL_NOT_NULL, COL_PRIMARY };
+enum { COL_SCHEMA, COL_TABLE, COL_NAME, COL_DB_TYPE, COL_BASE_TYPE, COL_NOT_NULL, COL_PRIMARY, COL_RELKIND };
 
 sql_type pg_type_of(const char *typname, int64_t *min, int64_t *max)
 {
@@ -100,6 +102,7 @@ static bool fill_table(const PGresult *res, sql_table *table)
     table->quoted = quoted.data;
     if (!table->schema || !table->name || !table->quoted)
         return false;
+    table->no_copy = PQgetvalue(res, 0, COL_RELKIND)[0] == 'v';
     /* A table without columns has one row of NULLs (the LEFT JOIN). */
     if (PQgetisnull(res, 0, COL_NAME))
         return true;
@@ -117,21 +120,6 @@ static bool fill_table(const PGresult *res, sql_table *table)
         col->primary_key = is_true(res, r, COL_PRIMARY);
     }
     return true;
-}
-
-static void clear_table(sql_table *table)
-{
-    for (size_t i = 0; i < table->n_columns; i++) {
-        free(table->columns[i].name);
-        free(table->columns[i].db_type);
-    }
-    free(table->columns);
-    free(table->schema);
-    free(table->name);
-    free(table->quoted);
-    table->columns = NULL;
-    table->n_columns = 0;
-    table->schema = table->name = table->quoted = NULL;
 }
 
 sql_status pg_describe(sql_conn *conn, const char *schema, const char *name, sql_table *table, sql_error *err)
@@ -153,7 +141,7 @@ sql_status pg_describe(sql_conn *conn, const char *schema, const char *name, sql
     bool ok = fill_table(res, table);
     PQclear(res);
     if (!ok) {
-        clear_table(table);
+        sql_table_free(table); /* zeroes it: the cache's own free after a failure finds nothing */
         return sql_error_set(err, SQL_FATAL, NULL, 0, "out of memory");
     }
     return SQL_OK;

@@ -25,14 +25,6 @@
  * rows), so statements are not prepared. */
 #define INSERT_MAX_ROWS 1000
 
-static bool is_key(const sql_table *table, size_t column)
-{
-    for (size_t k = 0; k < table->n_key_columns; k++)
-        if (table->key_columns[k] == column)
-            return true;
-    return false;
-}
-
 static void put_on_conflict(pg_buf *b, const sql_group *group)
 {
     const sql_table *t = group->table;
@@ -46,7 +38,7 @@ static void put_on_conflict(pg_buf *b, const sql_group *group)
     bool any = false;
     for (size_t c = 0; c < group->n_columns; c++) {
         size_t col = group->columns[c];
-        if (is_key(t, col))
+        if (t->columns[col].key)
             continue;
         pg_buf_puts(b, any ? "," : "UPDATE SET ");
         any = true;

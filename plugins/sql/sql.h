@@ -105,6 +105,7 @@ typedef struct sql_column {
     int64_t min, max; /* SQL_TYPE_INT: the range of the column's type */
     bool not_null;
     bool primary_key;
+    bool key;         /* one of the table's upsert keys (key_columns); set by the table cache, not describe */
 } sql_column;
 
 /* One table as described by the backend.  Owned by the sink's table cache
@@ -117,6 +118,10 @@ typedef struct sql_table {
     size_t n_columns;
     size_t *key_columns;  /* upsert keys: indices into columns (from config, else the primary key) */
     size_t n_key_columns;
+    /* Set by describe when the backend's bulk path cannot write the
+     * relation (Postgres: a view, which COPY refuses): write_rows then
+     * uses INSERT.  Only the backend that sets it reads it. */
+    bool no_copy;
 } sql_table;
 
 /* Frees what `table` holds (names, columns, key_columns) and zeroes it;

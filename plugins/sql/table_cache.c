@@ -131,13 +131,26 @@ static void resolve_overrides(const sql_sink *s, sql_cached_table *e)
     }
 }
 
+/* Column c is an upsert key: in key_columns and flagged (backends test
+ * the flag, to leave keys out of the update). */
+static void add_key(sql_table *t, size_t c)
+{
+    t->key_columns[t->n_key_columns++] = c;
+    t->columns[c].key = true;
+}
+
 /* Upsert keys: key_columns when configured, else the primary key. */
 static void resolve_keys(const sql_sink *s, sql_cached_table *e)
 {
     sql_table *t = &e->table;
     free(t->key_columns);
-    t->key_columns = xcalloc(t->n_columns, sizeof *t->key_columns);
+    /* Room for every configured name too: nothing refuses a name given
+     * twice, and ["id", "id", "id"] on a two-column table must not
+     * overflow. */
+    t->key_columns = xcalloc(t->n_columns + s->n_key_columns, sizeof *t->key_columns);
     t->n_key_columns = 0;
+    for (size_t i = 0; i < t->n_columns; i++)
+        t->columns[i].key = false;
     char msg[600];
     for (size_t i = 0; i < s->n_key_columns; i++) {
         ptrdiff_t c = sql_column_find(e, s->key_columns[i], strlen(s->key_columns[i]), NULL);
@@ -147,11 +160,11 @@ static void resolve_keys(const sql_sink *s, sql_cached_table *e)
             set_unusable(e, SQL_ERR_NO_KEY, msg);
             return;
         }
-        t->key_columns[t->n_key_columns++] = (size_t)c;
+        add_key(t, (size_t)c);
     }
     for (size_t i = 0; !s->n_key_columns && i < t->n_columns; i++)
         if (t->columns[i].primary_key)
-            t->key_columns[t->n_key_columns++] = i;
+            add_key(t, i);
     if (s->operation == SQL_OP_UPSERT && t->n_key_columns == 0) {
         snprintf(msg, sizeof msg, "upsert into table \"%s\" needs key_columns: it has no primary key", t->name);
         set_unusable(e, SQL_ERR_NO_KEY, msg);

@@ -165,7 +165,8 @@ static sql_status fake_describe(sql_conn *conn, const char *schema, const char *
         table->columns = calloc(tables[t].n, sizeof *table->columns);
         for (size_t c = 0; c < tables[t].n; c++) {
             const fake_column *fc = &tables[t].cols[c];
-            table->columns[c] = (sql_column){dup(fc->name), dup(fc->db_type), fc->type, fc->min, fc->max, false, fc->pk};
+            table->columns[c] = (sql_column){.name = dup(fc->name), .db_type = dup(fc->db_type), .type = fc->type,
+                                             .min = fc->min, .max = fc->max, .primary_key = fc->pk};
         }
         return SQL_OK;
     }
