@@ -93,6 +93,15 @@ static int sink_check(const sluice_config *config, char *err, size_t errsize)
         snprintf(err, errsize, "key_columns: only for operation upsert");
         return SLUICE_ERROR;
     }
+    size_t n_keys = sluice_config_list_count(config, "key_columns");
+    for (size_t i = 1; i < n_keys; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(sluice_config_list_string(config, "key_columns", i),
+                       sluice_config_list_string(config, "key_columns", j)) == 0) {
+                snprintf(err, errsize, "key_columns[%zu]: \"%s\" is listed twice", i,
+                         sluice_config_list_string(config, "key_columns", i));
+                return SLUICE_ERROR;
+            }
     if (sluice_config_has(config, "socket") && sluice_config_has(config, "host")) {
         snprintf(err, errsize, "socket: set host or socket, not both");
         return SLUICE_ERROR;

@@ -72,6 +72,8 @@ static void refusals(void **state)
     refused("{\"table\": \"t\", \"columns\": [{\"field\": \"/a\"}]}", "column");
     refused("{\"table\": \"t\", \"tls_ca_file\": \"/ca.pem\"}", "tls_ca_file: needs tls require or verify-full");
     refused("{\"table\": \"t\", \"key_columns\": [\"id\"]}", "key_columns: only for operation upsert");
+    refused("{\"table\": \"t\", \"operation\": \"upsert\", \"key_columns\": [\"id\", \"k\", \"id\"]}",
+            "key_columns[2]: \"id\" is listed twice");
     refused("{\"table\": \"t\", \"host\": \"h\", \"socket\": \"/s\"}", "socket: set host or socket, not both");
     refused("{\"table\": \"t\", \"port\": 0}", "port");
     refused("{\"table\": \"t\", \"port\": 65536}", "port");
