@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "arena.h"
 
@@ -44,6 +45,18 @@ static void *xaligned_malloc(size_t size)
     if (posix_memalign(&p, ARENA_ALIGN, size) != 0)
         arena_oom(size);
     return p;
+}
+
+void *arena_grow(arena *a, const void *old, size_t n, size_t *cap, size_t min_cap, size_t elem)
+{
+    size_t want = *cap ? *cap * 2 : min_cap;
+    if (want > SIZE_MAX / elem)
+        arena_oom(SIZE_MAX);
+    void *grown = arena_alloc(a, want * elem);
+    if (n)
+        memcpy(grown, old, n * elem);
+    *cap = want;
+    return grown;
 }
 
 static arena_chunk *chunk_new(size_t size)

@@ -28,6 +28,12 @@ void arena_reset(arena *a);
 /* Slow path of arena_alloc: takes the next (or a new) chunk. */
 void *arena_alloc_slow(arena *a, size_t size);
 
+/* Room for twice *cap items of `elem` bytes (min_cap when *cap is 0),
+ * with the first n copied from `old`: for arrays that live in the arena
+ * and grow rarely (a batch's offsets, a record's attributes).  Updates
+ * *cap; `old` is left to the arena. */
+void *arena_grow(arena *a, const void *old, size_t n, size_t *cap, size_t min_cap, size_t elem);
+
 /* `size` bytes, 16-byte aligned. */
 static inline void *arena_alloc(arena *a, size_t size)
 {

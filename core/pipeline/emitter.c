@@ -77,14 +77,9 @@ SLUICE_API void sluice_emit_error(sluice_emitter *out, sluice_record *record, co
 SLUICE_API void sluice_batch_add_error(sluice_batch *batch, sluice_record *record, const char *code, const char *fmt,
                                        ...)
 {
-    if (batch->n_errors == batch->cap_errors) {
-        size_t cap = batch->cap_errors ? batch->cap_errors * 2 : 8;
-        batch_error *grown = arena_alloc(batch->arena, cap * sizeof *grown);
-        if (batch->n_errors)
-            memcpy(grown, batch->errors, batch->n_errors * sizeof *grown);
-        batch->errors = grown;
-        batch->cap_errors = cap;
-    }
+    if (batch->n_errors == batch->cap_errors)
+        batch->errors = arena_grow(batch->arena, batch->errors, batch->n_errors, &batch->cap_errors, 8,
+                                   sizeof *batch->errors);
     va_list ap;
     va_start(ap, fmt);
     const char *message = arena_vformat(batch->arena, fmt, ap);

@@ -122,14 +122,9 @@ SLUICE_API void sluice_batch_set_offset(sluice_batch *batch, const char *key, co
             return;
         }
     }
-    if (batch->n_offsets == batch->cap_offsets) {
-        size_t cap = batch->cap_offsets ? batch->cap_offsets * 2 : OFFSETS_MIN_CAP;
-        batch_offset *grown = arena_alloc(batch->arena, cap * sizeof *grown);
-        if (batch->n_offsets)
-            memcpy(grown, batch->offsets, batch->n_offsets * sizeof *grown);
-        batch->offsets = grown;
-        batch->cap_offsets = cap;
-    }
+    if (batch->n_offsets == batch->cap_offsets)
+        batch->offsets = arena_grow(batch->arena, batch->offsets, batch->n_offsets, &batch->cap_offsets,
+                                    OFFSETS_MIN_CAP, sizeof *batch->offsets);
     batch->offsets[batch->n_offsets].key = batch_strdup(batch, key);
     batch->offsets[batch->n_offsets].value = batch_strdup(batch, value);
     batch->n_offsets++;
