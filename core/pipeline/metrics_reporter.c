@@ -8,7 +8,6 @@
  * here would interrupt nothing useful. */
 #include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,6 +15,7 @@
 #include "log.h"
 #include "pipeline/metrics_impl.h"
 #include "pipeline/metrics_progress.h"
+#include "thread_start.h"
 
 struct metrics_reporter {
     pthread_t thread;
@@ -124,12 +124,7 @@ static int start_thread(metrics *m, char *err, size_t errsize)
     pthread_condattr_destroy(&attr);
     pthread_mutex_init(&r->lock, NULL);
 
-    /* The thread inherits the mask in force when it is created. */
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&r->thread, NULL, reporter_main, m);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = thread_start_without_signals(&r->thread, reporter_main, m);
     if (rc != 0) {
         snprintf(err, errsize, "metrics: cannot start the reporter thread: %s", strerror(rc));
         reporter_free(r);

@@ -10,7 +10,6 @@
 #include "pipeline/offset_store.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 
 #include "pipeline/atomic_file.h"
 #include "pipeline/offset_file.h"
+#include "thread_start.h"
 
 struct offset_store {
     char *dir;
@@ -176,11 +176,7 @@ static void start_writer(offset_store *s)
 {
     if (s->writer_started || s->failed)
         return;
-    sigset_t all, old;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&s->writer, NULL, writer_main, s);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = thread_start_without_signals(&s->writer, writer_main, s);
     if (rc != 0) {
         char why[1024];
         snprintf(why, sizeof why, "%s: cannot start the writer thread: %s", s->path, strerror(rc));
