@@ -46,6 +46,14 @@ void run_fail(pipeline_run *run, const char *fmt, ...)
 
 static bool run_stopping(pipeline_run *run) { return stop_requested || atomic_load(&run->stopping); }
 
+static bool run_failed(pipeline_run *run)
+{
+    pthread_mutex_lock(&run->lock);
+    bool failed = run->failed;
+    pthread_mutex_unlock(&run->lock);
+    return failed;
+}
+
 /* ---- stage instances ---------------------------------------------------- */
 
 static bool stage_is_shared(const pipeline_stage *ps) { return (ps->def->flags & SLUICE_STAGE_SHARED) != 0; }
@@ -73,6 +81,19 @@ static void instance_destroy(stage_instance *inst, const pipeline_stage *ps)
     if (inst->inited)
         ps->def->destroy(inst->state);
     inst->inited = false;
+}
+
+/* run_poll's second runner: its own batch, the first runner's stage
+ * instances. */
+static void add_spare_runner(pipeline_run *run)
+{
+    const pipeline *p = run->p;
+    const runner *first = &run->runners[0];
+    run->spare = calloc(1, sizeof *run->spare);
+    runner_setup(run->spare, run, 0);
+    for (size_t si = 0; si < p->n_stages; si++)
+        run->spare->stages[si].inst = first->stages[si].inst;
+    run->spare->error_stage.inst = first->error_stage.inst;
 }
 
 /* The origin first: it says how many runners it wants.  Then, on the main
@@ -110,6 +131,8 @@ static int init_instances(pipeline_run *run)
             r->error_stage.inst = inst;
         }
     }
+    if (!run->pushing && !run->opts->preview && pipeline_can_overlap(p))
+        add_spare_runner(run);
     return 0;
 }
 
@@ -132,10 +155,18 @@ static void destroy_instances(pipeline_run *run)
 
 /* ---- poll origins: the main thread drives the one runner ------------------ */
 
+/* With a spare runner, the two take turns: batch N+1 is read, processed
+ * and written while a destination with flush still writes batch N, whose
+ * outcomes, error records and offsets follow (runner_complete).  Offsets
+ * are committed in batch order, each only once its batch is complete.
+ * The last batch (the origin's end, max_batches) is completed at once,
+ * and a stop completes the batch in flight; a failure leaves it: its
+ * offsets are not committed and the next run reads it again. */
 static void run_poll(pipeline_run *run)
 {
-    runner *r = &run->runners[0];
     const pipeline_stage *ps = &run->p->stages[run->p->origin];
+    runner *r = &run->runners[0], *in_flight = NULL;
+    int64_t produced = 0;
     while (!run_stopping(run)) {
         sluice_batch *batch = runner_begin(r);
         stage_ctx_clear_error(&run->origin.ctx);
@@ -144,9 +175,24 @@ static void run_poll(pipeline_run *run)
             run_fail(run, "stage %s: %s", ps->desc->id, stage_ctx_error(&run->origin.ctx));
             return;
         }
-        if (runner_finish(r) != 0 || rc == SLUICE_END || run->opts->preview)
+        produced++;
+        bool last = rc == SLUICE_END || run->opts->preview ||
+                    (run->opts->max_batches && produced >= run->opts->max_batches);
+        if (runner_write(r, run->spare && !last) != 0)
             return;
+        if (in_flight && runner_complete(in_flight) != 0)
+            return;
+        in_flight = NULL;
+        if (!r->deferred) {
+            if (runner_complete(r) != 0 || last)
+                return;
+            continue;
+        }
+        in_flight = r;
+        r = r == run->spare ? &run->runners[0] : run->spare;
     }
+    if (in_flight && !run_failed(run))
+        runner_complete(in_flight);
 }
 
 /* ---- push origins: the origin's threads drive the runners ----------------- */
@@ -248,6 +294,19 @@ static void run_push(pipeline_run *run)
 
 /* ---- the end ------------------------------------------------------------ */
 
+/* A stage's counters over the runners (and the spare), into *sum. */
+static void stage_totals(const pipeline_run *run, size_t si, stage_run *sum)
+{
+    for (size_t ri = 0; run->runners && ri <= run->n_runners; ri++) {
+        const runner *r = ri < run->n_runners ? &run->runners[ri] : run->spare;
+        if (!r || !r->stages)
+            continue; /* no spare, or init failed before this runner was set up */
+        sum->n_in += r->stages[si].n_in;
+        sum->n_out += r->stages[si].n_out;
+        sum->n_errors += r->stages[si].n_errors;
+    }
+}
+
 static void log_summary(const pipeline_run *run)
 {
     const pipeline *p = run->p;
@@ -256,18 +315,11 @@ static void log_summary(const pipeline_run *run)
             (unsigned long long)batches, run->n_runners);
     for (size_t k = 0; k < p->n_stages; k++) {
         size_t si = p->order[k];
-        uint64_t in = 0, out = 0, errors = 0;
-        for (size_t ri = 0; run->runners && ri < run->n_runners; ri++) {
-            if (!run->runners[ri].stages)
-                continue; /* init failed before this runner was set up */
-            const stage_run *s = &run->runners[ri].stages[si];
-            in += s->n_in;
-            out += s->n_out;
-            errors += s->n_errors;
-        }
+        stage_run sum = {0};
+        stage_totals(run, si, &sum);
         log_msg(SLUICE_LOG_INFO, NULL, "  %-20s %-20s %10llu %10llu %8llu", p->stages[si].desc->id,
-                p->stages[si].desc->stage, (unsigned long long)in, (unsigned long long)out,
-                (unsigned long long)errors);
+                p->stages[si].desc->stage, (unsigned long long)sum.n_in, (unsigned long long)sum.n_out,
+                (unsigned long long)sum.n_errors);
     }
     if (run->n_error_records)
         log_msg(SLUICE_LOG_WARN, NULL, "%llu error record(s) written to %s", (unsigned long long)run->n_error_records,
@@ -316,6 +368,9 @@ int runner_run(pipeline *p, const run_options *opts, char *err, size_t errsize)
         close(run.error_fd);
     for (size_t ri = 0; ri < run.n_runners; ri++)
         runner_release(&run.runners[ri]);
+    if (run.spare)
+        runner_release(run.spare);
+    free(run.spare);
     for (size_t i = 0; i <= p->n_stages; i++)
         if (run.shared[i].shared)
             pthread_mutex_destroy(&run.shared[i].lock);

@@ -36,9 +36,14 @@ typedef struct stage_instance {
     bool inited;
     bool shared; /* calls hold `lock` */
     pthread_mutex_t lock;
+    /* A destination with flush: its inputs written and not yet flushed,
+     * oldest first (sluice/stage.h: at most two, flushed in order). */
+    struct stage_run *unflushed[2];
+    size_t n_unflushed;
 } stage_instance;
 
-typedef struct stage_run {
+typedef struct stage_run stage_run;
+struct stage_run {
     pipeline_stage *ps;
     size_t index; /* in pipeline.stages; SIZE_MAX for the error stage */
     stage_instance *inst;
@@ -50,7 +55,13 @@ typedef struct stage_run {
     size_t retry_cap;
     sluice_emitter emitter;
     uint64_t n_in, n_out, n_errors;
-} stage_run;
+    /* A destination whose input was written and is flushed later
+     * (runner_write with overlap): outcomes and metrics wait for
+     * runner_complete; `unflushed` while its instance still queues it. */
+    bool deferred;
+    bool unflushed;
+    uint64_t deferred_in0, deferred_out0, deferred_err0, deferred_ns; /* metrics as runner_write left them */
+};
 
 typedef struct pipeline_run pipeline_run;
 
@@ -58,6 +69,7 @@ typedef struct runner {
     pipeline_run *run;
     size_t index;
     arena *arena;
+    bool deferred; /* a destination's outcomes wait for runner_complete */
     stage_run *stages;     /* in pipeline.stages order */
     stage_run error_stage; /* used when the pipeline has one */
     error_list errors;
@@ -79,6 +91,10 @@ struct pipeline_run {
     bool pushing; /* a push origin drives the runners from its threads */
     size_t n_runners;
     runner *runners;
+    /* Poll origins with a destination that has flush: a second runner on
+     * the same instances, so that the next batch is read and processed
+     * while the destination writes this one (run_poll). */
+    runner *spare;
     stage_instance origin;
     stage_instance *own;    /* n_runners * n_stages: each runner's instances */
     stage_instance *shared; /* n_stages + 1: shared instances, the error stage last */
@@ -110,6 +126,17 @@ sluice_batch *runner_begin(runner *r);
 /* Takes the origin's filled batch through the pipeline, delivers error
  * records and commits offsets.  0, or -1 after run_fail. */
 int runner_finish(runner *r);
+/* runner_finish in two steps, for run_poll's overlap: runner_write takes
+ * the batch through every stage; with `overlap`, a destination that has
+ * flush (and is not shared) is only written, its outcomes left for
+ * runner_complete, which flushes it, handles its outcomes and retries,
+ * delivers the error records and commits the offsets.  Between the two
+ * the runner's batch must stay as it is; another runner may run its
+ * runner_write.  Each returns 0, or -1 after run_fail. */
+int runner_write(runner *r, bool overlap);
+int runner_complete(runner *r);
+/* True when the pipeline has a destination runner_write can overlap. */
+bool pipeline_can_overlap(const pipeline *p);
 
 /* Calls into a stage instance, holding its lock when it is shared. */
 static inline void instance_enter(stage_instance *inst)

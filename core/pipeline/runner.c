@@ -210,25 +210,48 @@ static void backoff_sleep(const pipeline *p, int attempt, unsigned *seed)
         ;
 }
 
-/* Writes `b` and sorts its records by outcome: errors to the error list,
- * retries into s->retry (with their position in the first offer). */
-static int write_once(runner *r, stage_run *s, sluice_batch *b, const size_t *positions)
+/* Calls a destination's write or flush on `b`.  0, or -1 after run_fail. */
+static int call_destination(runner *r, stage_run *s, int (*fn)(void *, sluice_batch *), sluice_batch *b)
 {
-    b->outcomes = NULL;
     stage_instance *inst = s->inst;
     instance_enter(inst);
     stage_ctx_clear_error(&inst->ctx);
-    int rc = s->ps->def->write(inst->state, b);
+    int rc = fn(inst->state, b);
     if (rc != SLUICE_OK)
         run_fail(r->run, "stage %s: %s", s->ps->desc->id, stage_ctx_error(&inst->ctx));
     instance_leave(inst);
-    if (rc != SLUICE_OK)
-        return -1;
+    return rc == SLUICE_OK ? 0 : -1;
+}
+
+/* Flushes the instance's written inputs in the order they were written
+ * (sluice/stage.h), through `upto`, or all of them when it is NULL.  They
+ * may belong to the other runner of the poll loop: only their flush is
+ * called here, their outcomes are read by their own runner_complete. */
+static int flush_through(runner *r, stage_instance *inst, const stage_run *upto)
+{
+    while (inst->n_unflushed) {
+        stage_run *q = inst->unflushed[0];
+        inst->unflushed[0] = inst->unflushed[1];
+        inst->n_unflushed--;
+        q->unflushed = false;
+        if (call_destination(r, q, q->ps->def->flush, q->input) != 0)
+            return -1;
+        if (q == upto)
+            break;
+    }
+    return 0;
+}
+
+/* Sorts the records of `b`, written (and flushed), by outcome: errors to
+ * the error list, retries into s->retry (with their position in the
+ * first offer). */
+static void take_outcomes(runner *r, stage_run *s, sluice_batch *b, const size_t *positions)
+{
     sluice_batch *retry = s->retry;
     batch_clear(retry);
     if (!b->outcomes) {
         s->n_out += b->count;
-        return 0;
+        return;
     }
     if (s->retry_cap < b->count) {
         s->retry_cap = b->count;
@@ -252,17 +275,29 @@ static int write_once(runner *r, stage_run *s, sluice_batch *b, const size_t *po
         memcpy(s->retry_index, next_index, retry->count * sizeof *next_index);
         free(next_index);
     }
+}
+
+/* Writes `b` and waits for it: write, then flush when the stage has one,
+ * after flushing what the instance still has in flight so that flushes
+ * keep the order of writes. */
+static int write_once(runner *r, stage_run *s, sluice_batch *b, const size_t *positions)
+{
+    b->outcomes = NULL;
+    const sluice_stage_def *def = s->ps->def;
+    if (flush_through(r, s->inst, NULL) != 0 || call_destination(r, s, def->write, b) != 0)
+        return -1;
+    if (def->flush && call_destination(r, s, def->flush, b) != 0)
+        return -1;
+    take_outcomes(r, s, b, positions);
     return 0;
 }
 
-/* Offers the input to a destination, then only the records it asked to
- * retry, with backoff, until none is left or the attempts run out; then
- * the pipeline stops without committing (DESIGN §4). */
-static int run_destination(runner *r, stage_run *s, sluice_batch *input)
+/* Offers the records the destination asked to retry, with backoff, until
+ * none is left or the attempts run out; then the pipeline stops without
+ * committing (DESIGN §4). */
+static int retry_destination(runner *r, stage_run *s)
 {
     const pipeline *p = r->run->p;
-    if (write_once(r, s, input, NULL) != 0)
-        return -1;
     for (int attempt = 1; s->retry->count; attempt++) {
         if (attempt >= p->retry_attempts) {
             run_fail(r->run, "stage %s: %zu record(s) still not written after %d attempts", s->ps->desc->id,
@@ -281,6 +316,51 @@ static int run_destination(runner *r, stage_run *s, sluice_batch *input)
             return -1;
     }
     return 0;
+}
+
+/* Offers the input to a destination, then what it asks to retry. */
+static int run_destination(runner *r, stage_run *s, sluice_batch *input)
+{
+    if (write_once(r, s, input, NULL) != 0)
+        return -1;
+    return retry_destination(r, s);
+}
+
+/* The overlapped first offer (runner_write): only written, flushed by
+ * runner_complete, or earlier by the instance's next synchronous write. */
+static int start_destination(runner *r, stage_run *s)
+{
+    stage_instance *inst = s->inst;
+    s->input->outcomes = NULL;
+    /* At most two in flight (sluice/stage.h): the runners alternate, so
+     * the instance holds at most the other runner's input here. */
+    if (inst->n_unflushed == 2 && flush_through(r, inst, inst->unflushed[0]) != 0)
+        return -1;
+    if (call_destination(r, s, s->ps->def->write, s->input) != 0)
+        return -1;
+    inst->unflushed[inst->n_unflushed++] = s;
+    s->unflushed = true;
+    s->deferred = true;
+    r->deferred = true;
+    return 0;
+}
+
+/* Whether runner_write may leave this destination's outcomes for later:
+ * only a stage with flush, and not a shared one, whose calls other
+ * runners interleave. */
+static bool can_defer(const stage_run *s)
+{
+    return s->ps->def->flush && !s->inst->shared;
+}
+
+bool pipeline_can_overlap(const pipeline *p)
+{
+    for (size_t i = 0; i < p->n_stages; i++) {
+        const pipeline_stage *ps = &p->stages[i];
+        if (ps->def->kind == SLUICE_DESTINATION && ps->def->flush && !(ps->def->flags & SLUICE_STAGE_SHARED))
+            return true;
+    }
+    return false;
 }
 
 /* A stage whose on_record_error is stop_pipeline stops the pipeline at its
@@ -466,7 +546,7 @@ static size_t take_origin_errors(runner *r, stage_run *origin)
     return out->n_errors;
 }
 
-int runner_finish(runner *r)
+int runner_write(runner *r, bool overlap)
 {
     pipeline_run *run = r->run;
     pipeline *p = run->p;
@@ -489,23 +569,65 @@ int runner_finish(runner *r)
         gather_input(r, s);
         screen_input(r, s);
         int step = 0;
+        bool deferred = false;
         if (s->ps->def->kind == SLUICE_PROCESSOR) {
             step = run_processor(r, s);
             for (size_t j = 0; step == 0 && j < s->ps->n_lanes; j++)
                 preview_output(r, s, j, s->lanes[j]);
         } else {
             preview_output(r, s, SIZE_MAX, s->input);
-            if (write)
+            deferred = write && overlap && can_defer(s);
+            if (deferred)
+                step = start_destination(r, s);
+            else if (write)
                 step = run_destination(r, s, s->input);
         }
-        if (m) {
-            uint64_t now = metrics_now_ns();
+        uint64_t now = metrics_now_ns();
+        if (deferred) { /* its outcomes, and so its metrics, come in runner_complete */
+            s->deferred_in0 = in0;
+            s->deferred_out0 = out0;
+            s->deferred_err0 = err0;
+            s->deferred_ns = now - t;
+        } else if (m) {
             metrics_stage_add(m, s->index, s->n_in - in0, s->n_out - out0, s->n_errors - err0, now - t);
-            t = now;
         }
+        t = now;
         if (step != 0 || stop_on_record_error(r, s, errors_before) != 0)
             return -1;
     }
+    return 0;
+}
+
+/* A deferred destination's flush, outcomes and retries. */
+static int complete_destination(runner *r, stage_run *s)
+{
+    metrics *m = r->run->opts->metrics;
+    uint64_t t = metrics_now_ns();
+    size_t errors_before = r->errors.n;
+    s->deferred = false;
+    if (s->unflushed && flush_through(r, s->inst, s) != 0)
+        return -1;
+    take_outcomes(r, s, s->input, NULL);
+    int step = retry_destination(r, s);
+    if (m)
+        metrics_stage_add(m, s->index, s->n_in - s->deferred_in0, s->n_out - s->deferred_out0,
+                          s->n_errors - s->deferred_err0, s->deferred_ns + (metrics_now_ns() - t));
+    if (step != 0 || stop_on_record_error(r, s, errors_before) != 0)
+        return -1;
+    return 0;
+}
+
+int runner_complete(runner *r)
+{
+    pipeline_run *run = r->run;
+    pipeline *p = run->p;
+    stage_run *origin = &r->stages[p->origin];
+    for (size_t k = 1; r->deferred && k < p->n_stages; k++) {
+        stage_run *s = &r->stages[p->order[k]];
+        if (s->deferred && complete_destination(r, s) != 0)
+            return -1;
+    }
+    r->deferred = false;
     if (route_errors(r) != 0 || deliver_errors(r) != 0)
         return -1;
     if (run->opts->preview)
@@ -513,10 +635,16 @@ int runner_finish(runner *r)
     if (commit_batch(r, origin->lanes[0]) != 0)
         return -1;
     r->n_batches++;
+    metrics *m = run->opts->metrics;
     if (m)
         metrics_batch_done(m, origin->lanes[0]->count, metrics_now_ns() - r->batch_started_ns);
     int64_t total = atomic_fetch_add(&run->batches, 1) + 1;
     if (run->opts->max_batches && total >= run->opts->max_batches)
         atomic_store(&run->stopping, true);
     return 0;
+}
+
+int runner_finish(runner *r)
+{
+    return runner_write(r, false) != 0 ? -1 : runner_complete(r);
 }

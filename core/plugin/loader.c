@@ -176,6 +176,11 @@ static int check_stage(const sluice_stage_def *s, size_t i, char *err, size_t er
         snprintf(err, errsize, "stage \"%s\" has an unknown kind %d", s->name, (int)s->kind);
         return -1;
     }
+    if (s->flush && s->kind != SLUICE_DESTINATION) {
+        snprintf(err, errsize, "stage \"%s\" (%s) has a flush callback, which only destinations may have", s->name,
+                 stage_kind_name(s->kind));
+        return -1;
+    }
     if (missing) {
         snprintf(err, errsize, "stage \"%s\" (%s) has no %s callback", s->name, stage_kind_name(s->kind), missing);
         return -1;

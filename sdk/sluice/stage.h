@@ -116,6 +116,33 @@ typedef struct sluice_stage_def {
      * sluice_push_done: called on the main thread when a stop is requested
      * or the pipeline failed.  Must not block long; destroy joins. */
     void (*stop)(void *state);
+
+    /* DESTINATION, optional: lets write() return before its batch is
+     * written, so that a poll origin's runner reads and processes the next
+     * batch while this one goes out (Kafka Connect's put and flush).  With
+     * flush set, write(state, in) may only start writing `in` (say, hand
+     * it to a thread of the stage's own) and return SLUICE_OK; then
+     * flush(state, in) returns once `in` is written, after marking its
+     * records with sluice_batch_record_error / sluice_batch_record_retry
+     * as write() would have.  SLUICE_ERROR from either stops the pipeline.
+     *  - A record left unmarked after flush counts as done, and its offset
+     *    may be committed: flush returns only once the data is durable
+     *    where it went (after COMMIT, say).
+     *  - The core calls flush once for every batch it wrote, in the order
+     *    of the writes, and reads no outcome before; at most two batches
+     *    are written and not flushed at a time.
+     *  - Until its flush returns, the core neither reads nor changes the
+     *    batch, its records, or what the stage allocated on it, so the
+     *    stage may read them from its own thread.  Calls on the batch
+     *    (sluice_batch_record_error, sluice_batch_alloc ...) stay in
+     *    write and flush, on the thread that called them.
+     *  - destroy may come with batches written and not flushed, after a
+     *    failure or a stop: their outcomes are never read and their
+     *    offsets never committed, so the next run reads them again.
+     * The core overlaps batches only for a poll origin's runner and a
+     * stage that is not SLUICE_STAGE_SHARED; elsewhere it calls flush
+     * right after write. */
+    int (*flush)(void *state, sluice_batch *in);
 } sluice_stage_def;
 
 typedef struct sluice_plugin_def {

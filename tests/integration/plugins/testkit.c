@@ -5,6 +5,12 @@
  * "<instance> <seq> <seq> ...", and can ask for records to be retried,
  * refuse records, fail the whole call, or be slow.  It also notices when
  * one instance is called from two threads at once.
+ * testkit:deferred (destination) is flaky with a flush callback: write()
+ * only notes the batch (a line "W <instance> <first seq> <count>") and
+ * flush() does what flaky's write does (its line, its outcomes; the
+ * n-th flush fails with fail_at_call).  It fails the run when the core
+ * breaks sluice/stage.h's rules: a third batch written before a flush, a
+ * flush out of write order, or a batch changed between write and flush.
  * testkit:reject (processor) sends records whose seq is a multiple of
  * `every` to error handling and the others on.
  * testkit:badgen (push origin) pushes `batches` batches of `batch_size`
@@ -16,6 +22,7 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +47,18 @@ static const sluice_config_schema flaky_schema = {sizeof(sluice_config_schema), 
 
 #define MAX_TRACKED 65536
 
+/* testkit:deferred: a batch written and not yet flushed, and what it
+ * held when written. */
+typedef struct written {
+    sluice_batch *batch;
+    size_t count;
+    int64_t seq_sum;
+} written;
+
 typedef struct flaky {
     sluice_stage_ctx *ctx;
+    written unflushed[2];
+    size_t n_unflushed;
     int log; /* O_APPEND: one write(2) per call, whole lines even with many instances */
     int64_t retry_every, retry_times, retry_forever, error_every, fail_at_call, slow_ms;
     int64_t calls;
@@ -85,14 +102,38 @@ static int64_t seq_of(const sluice_record *r)
     return sluice_field_get_int(sluice_map_get(sluice_record_root(r), "seq", 3));
 }
 
-static int flaky_write(void *state, sluice_batch *in)
+/* Marks a second call into one instance while the first is inside. */
+static bool enter(flaky *f)
 {
-    flaky *f = state;
-    if (atomic_fetch_add(&f->inside, 1) != 0) {
-        atomic_fetch_sub(&f->inside, 1);
-        sluice_stage_fail(f->ctx, "instance %u called from two threads at once", f->id);
+    if (atomic_fetch_add(&f->inside, 1) == 0)
+        return true;
+    atomic_fetch_sub(&f->inside, 1);
+    sluice_stage_fail(f->ctx, "instance %u called from two threads at once", f->id);
+    return false;
+}
+
+static int leave(flaky *f, int rc)
+{
+    atomic_fetch_sub(&f->inside, 1);
+    return rc;
+}
+
+static int log_line(flaky *f, sluice_buf *line)
+{
+    sluice_buf_append(line, "\n", 1);
+    ssize_t w = write(f->log, sluice_buf_data(line), sluice_buf_len(line));
+    sluice_buf_free(line);
+    if (w < 0) {
+        sluice_stage_fail(f->ctx, "cannot write the log: %s", strerror(errno));
         return SLUICE_ERROR;
     }
+    return SLUICE_OK;
+}
+
+/* What flaky's write does inside the instance: sleep, log, mark outcomes,
+ * fail the n-th call. */
+static int write_records(flaky *f, sluice_batch *in)
+{
     if (f->slow_ms) {
         struct timespec ts = {f->slow_ms / 1000, (long)(f->slow_ms % 1000) * 1000000L};
         while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
@@ -110,21 +151,65 @@ static int flaky_write(void *state, sluice_batch *in)
         else if (f->error_every && seq % f->error_every == 0)
             sluice_batch_record_error(in, i, "TESTKIT_01", "seq %" PRId64 " refused", seq);
     }
-    sluice_buf_append(line, "\n", 1);
-    ssize_t w = write(f->log, sluice_buf_data(line), sluice_buf_len(line));
-    sluice_buf_free(line);
-    if (w < 0) {
-        atomic_fetch_sub(&f->inside, 1);
-        sluice_stage_fail(f->ctx, "cannot write the log: %s", strerror(errno));
+    if (log_line(f, line) != SLUICE_OK)
         return SLUICE_ERROR;
-    }
-    int rc = SLUICE_OK;
     if (++f->calls == f->fail_at_call) {
         sluice_stage_fail(f->ctx, "failing call %" PRId64 " on purpose", f->calls);
-        rc = SLUICE_ERROR;
+        return SLUICE_ERROR;
     }
-    atomic_fetch_sub(&f->inside, 1);
-    return rc;
+    return SLUICE_OK;
+}
+
+static int flaky_write(void *state, sluice_batch *in)
+{
+    flaky *f = state;
+    return enter(f) ? leave(f, write_records(f, in)) : SLUICE_ERROR;
+}
+
+static written note_batch(sluice_batch *in)
+{
+    written w = {.batch = in, .count = sluice_batch_count(in)};
+    for (size_t i = 0; i < w.count; i++)
+        w.seq_sum += seq_of(sluice_batch_record(in, i));
+    return w;
+}
+
+static int deferred_write(void *state, sluice_batch *in)
+{
+    flaky *f = state;
+    if (!enter(f))
+        return SLUICE_ERROR;
+    if (f->n_unflushed == 2) {
+        sluice_stage_fail(f->ctx, "a third batch written before a flush");
+        return leave(f, SLUICE_ERROR);
+    }
+    written w = note_batch(in);
+    f->unflushed[f->n_unflushed++] = w;
+    sluice_buf *line = sluice_buf_new();
+    char text[64];
+    sluice_buf_append(line, text,
+                      (size_t)snprintf(text, sizeof text, "W %u %" PRId64 " %zu", f->id,
+                                       w.count ? seq_of(sluice_batch_record(in, 0)) : -1, w.count));
+    return leave(f, log_line(f, line));
+}
+
+static int deferred_flush(void *state, sluice_batch *in)
+{
+    flaky *f = state;
+    if (!enter(f))
+        return SLUICE_ERROR;
+    if (f->n_unflushed == 0 || f->unflushed[0].batch != in) {
+        sluice_stage_fail(f->ctx, "flush of a batch that is not the oldest written");
+        return leave(f, SLUICE_ERROR);
+    }
+    written now = note_batch(in);
+    if (now.count != f->unflushed[0].count || now.seq_sum != f->unflushed[0].seq_sum) {
+        sluice_stage_fail(f->ctx, "the batch changed between write and flush");
+        return leave(f, SLUICE_ERROR);
+    }
+    f->unflushed[0] = f->unflushed[1];
+    f->n_unflushed--;
+    return leave(f, write_records(f, in));
 }
 
 static const sluice_config_key reject_keys[] = {
@@ -232,6 +317,9 @@ static const sluice_stage_def stages[] = {
     {.struct_size = sizeof(sluice_stage_def), .name = "flaky", .kind = SLUICE_DESTINATION,
      .summary = "a destination that retries, refuses and fails on purpose", .config = &flaky_schema,
      .init = flaky_init, .destroy = flaky_destroy, .write = flaky_write},
+    {.struct_size = sizeof(sluice_stage_def), .name = "deferred", .kind = SLUICE_DESTINATION,
+     .summary = "flaky, written in write and flush", .config = &flaky_schema, .init = flaky_init,
+     .destroy = flaky_destroy, .write = deferred_write, .flush = deferred_flush},
     {.struct_size = sizeof(sluice_stage_def), .name = "reject", .kind = SLUICE_PROCESSOR,
      .summary = "a processor that rejects every n-th record", .config = &reject_schema, .init = reject_init,
      .destroy = reject_destroy, .process = reject_process},
