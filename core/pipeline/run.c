@@ -46,14 +46,6 @@ void run_fail(pipeline_run *run, const char *fmt, ...)
 
 static bool run_stopping(pipeline_run *run) { return stop_requested || atomic_load(&run->stopping); }
 
-static bool run_failed(pipeline_run *run)
-{
-    pthread_mutex_lock(&run->lock);
-    bool failed = run->failed;
-    pthread_mutex_unlock(&run->lock);
-    return failed;
-}
-
 /* ---- stage instances ---------------------------------------------------- */
 
 static bool stage_is_shared(const pipeline_stage *ps) { return (ps->def->flags & SLUICE_STAGE_SHARED) != 0; }
@@ -159,9 +151,11 @@ static void destroy_instances(pipeline_run *run)
  * and written while a destination with flush still writes batch N, whose
  * outcomes, error records and offsets follow (runner_complete).  Offsets
  * are committed in batch order, each only once its batch is complete.
- * The last batch (the origin's end, max_batches) is completed at once,
- * and a stop completes the batch in flight; a failure leaves it: its
- * offsets are not committed and the next run reads it again. */
+ * The batch in flight is completed whatever happens to the next one (a
+ * stop, the origin's end, max_batches, a failure reading or processing
+ * it): it went everywhere already, and completing it keeps the replay
+ * after a failure to the failed batch, as without overlap.  Only a
+ * failure of its own leaves it uncommitted. */
 static void run_poll(pipeline_run *run)
 {
     const pipeline_stage *ps = &run->p->stages[run->p->origin];
@@ -173,17 +167,18 @@ static void run_poll(pipeline_run *run)
         int rc = ps->def->produce(run->origin.state, batch);
         if (rc != SLUICE_OK && rc != SLUICE_END) {
             run_fail(run, "stage %s: %s", ps->desc->id, stage_ctx_error(&run->origin.ctx));
-            return;
+            break;
         }
         produced++;
         bool last = rc == SLUICE_END || run->opts->preview ||
                     (run->opts->max_batches && produced >= run->opts->max_batches);
-        if (runner_write(r, run->spare && !last) != 0)
-            return;
-        if (in_flight && runner_complete(in_flight) != 0)
-            return;
+        if (runner_write(r, run->spare != NULL) != 0)
+            break;
+        runner *older = in_flight;
         in_flight = NULL;
-        if (!r->deferred) {
+        if (older && runner_complete(older) != 0)
+            return;
+        if (last || !r->deferred) {
             if (runner_complete(r) != 0 || last)
                 return;
             continue;
@@ -191,7 +186,7 @@ static void run_poll(pipeline_run *run)
         in_flight = r;
         r = r == run->spare ? &run->runners[0] : run->spare;
     }
-    if (in_flight && !run_failed(run))
+    if (in_flight)
         runner_complete(in_flight);
 }
 

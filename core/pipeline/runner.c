@@ -210,17 +210,28 @@ static void backoff_sleep(const pipeline *p, int attempt, unsigned *seed)
         ;
 }
 
-/* Calls a destination's write or flush on `b`.  0, or -1 after run_fail. */
-static int call_destination(runner *r, stage_run *s, int (*fn)(void *, sluice_batch *), sluice_batch *b)
+/* Calls a destination's write or flush on `b`, or with `then` set (its
+ * flush) both in one call into the instance: a shared instance's lock is
+ * held across the two, so that no other runner writes in between.  0, or
+ * -1 after run_fail. */
+static int call_destination2(runner *r, stage_run *s, int (*fn)(void *, sluice_batch *),
+                             int (*then)(void *, sluice_batch *), sluice_batch *b)
 {
     stage_instance *inst = s->inst;
     instance_enter(inst);
     stage_ctx_clear_error(&inst->ctx);
     int rc = fn(inst->state, b);
+    if (rc == SLUICE_OK && then)
+        rc = then(inst->state, b);
     if (rc != SLUICE_OK)
         run_fail(r->run, "stage %s: %s", s->ps->desc->id, stage_ctx_error(&inst->ctx));
     instance_leave(inst);
     return rc == SLUICE_OK ? 0 : -1;
+}
+
+static int call_destination(runner *r, stage_run *s, int (*fn)(void *, sluice_batch *), sluice_batch *b)
+{
+    return call_destination2(r, s, fn, NULL, b);
 }
 
 /* Flushes the instance's written inputs in the order they were written
@@ -284,9 +295,7 @@ static int write_once(runner *r, stage_run *s, sluice_batch *b, const size_t *po
 {
     b->outcomes = NULL;
     const sluice_stage_def *def = s->ps->def;
-    if (flush_through(r, s->inst, NULL) != 0 || call_destination(r, s, def->write, b) != 0)
-        return -1;
-    if (def->flush && call_destination(r, s, def->flush, b) != 0)
+    if (flush_through(r, s->inst, NULL) != 0 || call_destination2(r, s, def->write, def->flush, b) != 0)
         return -1;
     take_outcomes(r, s, b, positions);
     return 0;

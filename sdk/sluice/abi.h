@@ -5,12 +5,14 @@
  * time); the core refuses another major, or a newer minor than its own.
  * New functions only ever appear in a new minor, in a new symbol version
  * node (SLUICE_0.1, SLUICE_0.2, ...): a plugin that needs them fails at load
- * on an older core, never at its first call. */
+ * on an older core, never at its first call.  So does a new struct field
+ * the core must not ignore (0.2: sluice_stage_def.flush), since a core reads
+ * a plugin's structs only as far as it knows them. */
 #ifndef SLUICE_ABI_H
 #define SLUICE_ABI_H
 
 #define SLUICE_ABI_MAJOR 0
-#define SLUICE_ABI_MINOR 1
+#define SLUICE_ABI_MINOR 2
 
 #if defined(__GNUC__)
 #define SLUICE_EXPORT __attribute__((visibility("default")))

@@ -117,20 +117,26 @@ typedef struct sluice_stage_def {
      * or the pipeline failed.  Must not block long; destroy joins. */
     void (*stop)(void *state);
 
-    /* DESTINATION, optional: lets write() return before its batch is
-     * written, so that a poll origin's runner reads and processes the next
-     * batch while this one goes out (Kafka Connect's put and flush).  With
-     * flush set, write(state, in) may only start writing `in` (say, hand
-     * it to a thread of the stage's own) and return SLUICE_OK; then
-     * flush(state, in) returns once `in` is written, after marking its
-     * records with sluice_batch_record_error / sluice_batch_record_retry
-     * as write() would have.  SLUICE_ERROR from either stops the pipeline.
+    /* DESTINATION, optional (ABI 0.2): lets write() return before its
+     * batch is written, so that a poll origin's runner reads and processes
+     * the next batch while this one goes out (Kafka Connect's put and
+     * flush).  With flush set, write(state, in) may only start writing
+     * `in` (say, hand it to a thread of the stage's own) and return
+     * SLUICE_OK; then flush(state, in) returns once `in` is written, after
+     * marking its records with sluice_batch_record_error /
+     * sluice_batch_record_retry as write() would have.  SLUICE_ERROR from
+     * either stops the pipeline.
      *  - A record left unmarked after flush counts as done, and its offset
      *    may be committed: flush returns only once the data is durable
      *    where it went (after COMMIT, say).
      *  - The core calls flush once for every batch it wrote, in the order
      *    of the writes, and reads no outcome before; at most two batches
      *    are written and not flushed at a time.
+     *  - Records a flush marks for retry may be offered again (a new
+     *    write) after the next batch was written and flushed.  A stage
+     *    that must keep records in order across batches (an upsert of one
+     *    key in two batches) should then answer that next batch's flush
+     *    with retries for all of it, without writing it.
      *  - Until its flush returns, the core neither reads nor changes the
      *    batch, its records, or what the stage allocated on it, so the
      *    stage may read them from its own thread.  Calls on the batch
@@ -141,7 +147,7 @@ typedef struct sluice_stage_def {
      *    offsets never committed, so the next run reads them again.
      * The core overlaps batches only for a poll origin's runner and a
      * stage that is not SLUICE_STAGE_SHARED; elsewhere it calls flush
-     * right after write. */
+     * right after write, in the same call into the instance. */
     int (*flush)(void *state, sluice_batch *in);
 } sluice_stage_def;
 

@@ -82,6 +82,8 @@ unlike "$err" "$broken" "the retries kept the stage's rules"
 is "$(flushed retry.log | sort -n | uniq | wc -l | tr -d ' ')" 300 "every record written in the end"
 is "$(grep -cx '0 0 50' retry.log)" 2 "the retried records are offered again, alone"
 is "$(flushed retry.log | grep -cx 150)" 3 "a record retried twice is offered three times"
+is "$(grep -v '^W' retry.log | awk 'NF == 3 { print $2 "," $3 }' | tr '\n' ' ')" \
+	"0,50 0,50 100,150 100,150 200,250 200,250 " "retried records keep the order of their batches"
 
 # ---- failures: what was not flushed is not committed -------------------------
 pipeline fail '{ "preset": "taxi", "records": 1000, "batch_size": 100 }' '{ "log": "fail.log", "fail_at_call": 4 }'
@@ -96,6 +98,20 @@ is "$(head -n 1 fail2.log | cut -d' ' -f3)" 300 "it starts at the failed batch"
 is "$( (flushed fail.log | head -n 300; flushed fail2.log) | sort -n | uniq | wc -l | tr -d ' ')" 1000 \
 	"nothing lost across the two runs"
 
+# A failure in the batch read after the one in flight: that one is
+# complete, and committed, as it would be without overlap.
+pipeline failnext '{ "preset": "taxi", "records": 1000, "batch_size": 100 }' '{ "log": "failnext.log" }'
+node -e '
+const fs = require("fs"), d = JSON.parse(fs.readFileSync("failnext.json"));
+d.stages[1].preconditions = ["${record:value(\"/seq\") != 250}"];
+d.stages[1].on_record_error = "stop_pipeline";
+fs.writeFileSync("failnext.json", JSON.stringify(d));'
+run failnext
+is "$rc" 1 "stop_pipeline in batch 3 while batch 2 is in flight: exit 1"
+like "$err" 'precondition failed' "the record error is reported"
+is "$(committed failnext)" 200 "batch 2 is complete and committed"
+is "$(grep -vc '^W' failnext.log)" 2 "batches 1 and 2 flushed, batch 3 never written"
+
 pipeline stop '{ "preset": "taxi", "records": 1000, "batch_size": 100 }' \
 	'{ "log": "stop.log", "retry_forever": 250 }'
 run stop
@@ -109,11 +125,12 @@ is "$rc" 0 "--max-batches 3: exit 0"
 is "$(grep -c '^W' maxb.log)" 3 "exactly 3 batches written"
 is "$(committed maxb)" 30 "and committed"
 
+pipeline pv '{ "preset": "taxi", "records": 1000, "batch_size": 100 }' '{ "log": "pv.log" }'
 rc=0
 # shellcheck disable=SC2086
-"$SLUICE" preview all.json -n 5 --write $kit --state-dir state-pv >/dev/null 2>pv.err || rc=$?
+"$SLUICE" preview pv.json -n 5 --write $kit --state-dir state-pv >/dev/null 2>pv.err || rc=$?
 is "$rc" 0 "preview --write: exit 0"
-is "$(grep -vc '^W' all.log)" 11 "preview --write: one batch, flushed"
+is "$(cut -c1 pv.log | tr -d '\n')" "W0" "preview --write: one batch, written and flushed"
 
 # ---- a stop finishes the batch in flight -------------------------------------
 pipeline sig '{ "preset": "taxi", "batch_size": 100 }' '{ "log": "sig.log", "slow_ms": 200 }'
@@ -139,5 +156,23 @@ JSON
 run push
 is "$rc" 0 "push origin: exit 0"
 is "$(cut -c1 push.log | tr -d '\n')" "W0W0W0W0W0" "push origin: each batch flushed right after its write"
+
+# The error stage is one instance for all runners: write and flush of one
+# runner's error records may not be split by another's (4 threads here;
+# a slow flush makes the others wait for the instance).
+cat >estage.json <<'JSON'
+{ "pipeline": "estage",
+  "stages": [
+    { "id": "gen", "stage": "dev:generator",
+      "config": { "preset": "taxi", "records": 4000, "batch_size": 50, "threads": 4 } },
+    { "id": "sink", "stage": "testkit:flaky", "inputs": ["gen"], "config": { "log": "estage-sink.log" },
+      "preconditions": ["${record:value('/seq') % 3 != 0}"] } ],
+  "error_records": { "stage": "testkit:deferred", "config": { "log": "estage.log", "slow_ms": 1 } } }
+JSON
+run estage
+is "$rc" 0 "an error stage with flush under 4 runners: exit 0"
+unlike "$err" "$broken" "its writes and flushes are not interleaved"
+is "$(flushed estage.log | sort -n | uniq | wc -l | tr -d ' ')" 1334 "it took every error record (seq 0, 3, ... 3999)"
+is "$(flushed estage.log | wc -l | tr -d ' ')" 1334 "each once"
 
 done_testing
