@@ -34,6 +34,7 @@ static const sluice_stage_def mysql_stages[] = {
         .init = mysql_destination_init,
         .destroy = sql_sink_destroy,
         .write = sql_sink_write,
+        .flush = sql_sink_flush,
     },
 };
 

@@ -37,6 +37,7 @@ static const sluice_stage_def postgres_stages[] = {
         .init = postgres_init,
         .destroy = sql_sink_destroy,
         .write = sql_sink_write,
+        .flush = sql_sink_flush,
     },
 };
 

@@ -22,24 +22,26 @@
  * at COMMIT too): the transaction is gone, the connection is dropped and
  * every record that had a row is offered again (already-refused ones too:
  * their refusal was never committed).  Anything else stops the pipeline
- * naming the table or statement and the SQLSTATE. */
+ * naming the table or statement and the SQLSTATE.
+ *
+ * This runs on the sink's I/O thread (io_thread.c): the outcome is left in
+ * the job, in memory the job owns, and the runner marks the records at
+ * flush (sink.c, sql_job_apply). */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sink_impl.h"
 
 typedef struct txn {
     sql_sink *s;
-    sluice_batch *in;
+    sql_job *job;
     sql_error err;      /* the last failure */
     sql_error data_err; /* the last failed attempt's data error */
     const char *where;  /* what failed, for the stage's message: a statement ... */
     const char *table;  /* ... or writing to this table */
-    size_t *rejected;   /* records refused, in the arena ... */
-    const char **reasons; /* ... with the server's word */
-    size_t n_rejected;
 } txn;
 
 /* An exec that only succeeds or fails: a data error there (a deferred
@@ -77,13 +79,19 @@ static sql_status attempt(txn *t, const sql_group *g, size_t lo, size_t hi, bool
     return SQL_DATA_ERROR;
 }
 
+static void *grow(void *p, size_t n, size_t size)
+{
+    p = realloc(p, n * size);
+    if (!p)
+        abort(); /* as the SDK's allocators: out of memory is not recoverable */
+    return p;
+}
+
+/* Remembers the refusal in the job (malloc'ed, kept for the next
+ * batches): the batch's arena is the runner's. */
 static void reject(txn *t, size_t record, const sql_error *e)
 {
-    if (!t->rejected) {
-        size_t n = sluice_batch_count(t->in);
-        t->rejected = sluice_batch_alloc(t->in, n * sizeof *t->rejected);
-        t->reasons = sluice_batch_alloc(t->in, n * sizeof *t->reasons);
-    }
+    sql_job *job = t->job;
     char msg[600];
     if (e->sqlstate[0])
         snprintf(msg, sizeof msg, "SQLSTATE %s: %s", e->sqlstate, e->message);
@@ -91,8 +99,18 @@ static void reject(txn *t, size_t record, const sql_error *e)
         snprintf(msg, sizeof msg, "error %d: %s", e->code, e->message);
     else
         snprintf(msg, sizeof msg, "%s", e->message);
-    t->rejected[t->n_rejected] = record;
-    t->reasons[t->n_rejected++] = sluice_batch_strndup(t->in, msg, strlen(msg));
+    size_t len = strlen(msg) + 1;
+    if (job->n_rejected == job->rejected_cap) {
+        job->rejected_cap = job->rejected_cap ? 2 * job->rejected_cap : 16;
+        job->rejected = grow(job->rejected, job->rejected_cap, sizeof *job->rejected);
+    }
+    if (job->reasons_len + len > job->reasons_cap) {
+        job->reasons_cap = 2 * (job->reasons_len + len);
+        job->reasons = grow(job->reasons, job->reasons_cap, 1);
+    }
+    memcpy(job->reasons + job->reasons_len, msg, len);
+    job->rejected[job->n_rejected++] = (sql_rejected){record, job->reasons_len};
+    job->reasons_len += len;
 }
 
 /* Rows [lo, hi) failed together (reason in data_err): each half again. */
@@ -120,35 +138,39 @@ static sql_status write_group(txn *t, const sql_group *g)
     return st == SQL_DATA_ERROR ? bisect(t, g, 0, g->n_rows) : st;
 }
 
-static int fail(txn *t)
+/* Rolls back, drops the connection and leaves the message the stage
+ * fails with in the job. */
+static void fail(txn *t)
 {
     sql_sink *s = t->s;
     sql_error ignored;
     if (s->conn)
         s->backend->exec(s->conn, "ROLLBACK", &ignored);
+    sql_sink_disconnect(s);
     char where[300];
     if (t->table)
         snprintf(where, sizeof where, "writing to table \"%s\"", t->table);
     else
         snprintf(where, sizeof where, "%s", t->where ? t->where : "write");
-    return sql_fail(s, where, &t->err);
+    t->job->status = SQL_FATAL;
+    sql_fail_text(t->job->fatal, sizeof t->job->fatal, where, &t->err);
 }
 
-int sql_transaction(sql_sink *s, sluice_batch *in)
+void sql_transaction(sql_sink *s, sql_job *job)
 {
-    if (s->n_groups == 0)
-        return SLUICE_OK;
-    txn t = {.s = s, .in = in};
+    if (job->n_groups == 0)
+        return;
+    txn t = {.s = s, .job = job};
     sql_status st = exec(&t, "BEGIN");
-    for (size_t g = 0; st == SQL_OK && g < s->n_groups; g++)
-        st = write_group(&t, &s->groups[g].group);
+    for (size_t g = 0; st == SQL_OK && g < job->n_groups; g++)
+        st = write_group(&t, &job->groups[g].group);
     if (st == SQL_OK)
         st = exec(&t, "COMMIT");
-    if (st == SQL_RETRY) /* every record is planned: the rows' records are offered again */
-        return sql_retry(s, in, sluice_batch_count(in), &t.err);
-    if (st != SQL_OK)
-        return fail(&t);
-    for (size_t k = 0; k < t.n_rejected; k++)
-        sluice_batch_record_error(in, t.rejected[k], SQL_ERR_REJECTED, "%s", t.reasons[k]);
-    return SLUICE_OK;
+    if (st == SQL_RETRY) { /* the transaction is gone: the rows' records are offered again */
+        sql_sink_disconnect(s);
+        job->status = SQL_RETRY;
+        job->err = t.err;
+    } else if (st != SQL_OK) {
+        fail(&t);
+    }
 }

@@ -32,9 +32,12 @@ static void *grow(void *p, size_t n, size_t size)
 void sql_scratch_reserve(sql_sink *s, size_t records, size_t columns)
 {
     if (records > s->rec_cap) {
-        s->rec_group = grow(s->rec_group, records, sizeof *s->rec_group);
         s->rec_values = grow(s->rec_values, records, sizeof *s->rec_values);
         s->rec_cap = records;
+    }
+    if (records > s->rec_group_cap) { /* its own size: it takes turns with the jobs' (io_thread.c) */
+        s->rec_group = grow(s->rec_group, records, sizeof *s->rec_group);
+        s->rec_group_cap = records;
     }
     if (columns > s->col_cap) {
         s->col_values = grow(s->col_values, columns, sizeof *s->col_values);

@@ -1,14 +1,16 @@
 /* plugins/sql/sink.c — a SQL destination instance: config, the lazy
- * connection, and write(), which turns the batch's records into grouped
- * rows (table expression, table cache, mapping, conversion) and hands
- * them to the batch's transaction (bisect.c).
+ * connection, write(), which turns the batch's records into grouped rows
+ * (table expression, table cache, mapping, conversion) and hands them to
+ * the sink's I/O thread for the batch's transaction (io_thread.c,
+ * bisect.c), and flush(), which waits for it and marks the records.
  *
  * Outcomes, per record: a record error for what is wrong with the record
  * itself (SQL_01..SQL_04, SQL_06) or what the server refused (SQL_05);
  * retry for everything when the server cannot be reached or the
- * connection is lost; done otherwise.  SLUICE_ERROR only for what waiting
- * cannot fix (authentication, permissions, a constant table that cannot
- * take an upsert). */
+ * connection is lost (records already found bad in planning stay record
+ * errors); done otherwise.  SLUICE_ERROR only for what waiting cannot fix
+ * (authentication, permissions, a constant table that cannot take an
+ * upsert). */
 #include "config.h"
 
 #include <stdio.h>
@@ -80,6 +82,7 @@ int sql_sink_init(sluice_stage_ctx *ctx, const sluice_config *config, const sql_
     s->expr_ctx = sluice_expr_ctx_new(ctx);
     s->converter.json = sluice_buf_new();
     s->converter.has_nonfinite = backend->has_nonfinite;
+    sql_jobs_init(&s->jobs);
     *state = s;
     return SLUICE_OK;
 }
@@ -89,6 +92,7 @@ void sql_sink_destroy(void *state)
     sql_sink *s = state;
     if (!s)
         return;
+    sql_jobs_free(&s->jobs); /* joins the thread: the connection is ours again */
     sql_sink_disconnect(s);
     sql_table_cache_free(&s->cache);
     sql_scratch_free(s);
@@ -108,38 +112,95 @@ void sql_sink_disconnect(sql_sink *s)
     s->conn = NULL;
 }
 
-int sql_retry(sql_sink *s, sluice_batch *in, size_t from, const sql_error *err)
+bool sql_sink_connect(sql_sink *s, sql_error *err)
+{
+    s->conn = s->backend->connect(&s->conn_config, err);
+    return s->conn != NULL;
+}
+
+/* The message of a connect that failed with SQL_FATAL (no SQLSTATE: the
+ * client library's word is the clearest). */
+static void connect_fail_text(const sql_sink *s, char *buf, size_t size, const sql_error *err)
+{
+    snprintf(buf, size, "connecting to %s: %s", s->backend->name, err->message);
+}
+
+void sql_mark_retry(sql_sink *s, sluice_batch *in, const size_t *rec_group, size_t from, const sql_error *err)
 {
     sluice_log(s->ctx, SLUICE_LOG_WARN, "%s; the batch will be offered again", err->message);
-    sql_sink_disconnect(s);
     size_t n = sluice_batch_count(in);
     /* i < from short-circuits: rec_group is read only for planned records. */
     for (size_t i = 0; i < n; i++)
-        if (i >= from || s->rec_group[i] != SIZE_MAX)
+        if (i >= from || rec_group[i] != SIZE_MAX)
             sluice_batch_record_retry(in, i);
-    return SLUICE_OK;
 }
 
-int sql_fail(sql_sink *s, const char *what, const sql_error *err)
+void sql_fail_text(char *buf, size_t size, const char *what, const sql_error *err)
+{
+    snprintf(buf, size, "%s: %s%s%s%s", what, err->sqlstate[0] ? "SQLSTATE " : "", err->sqlstate,
+             err->sqlstate[0] ? ": " : "", err->message);
+}
+
+/* A failure while planning (the runner owns the connection then: it
+ * was waiting idle).  SQL_RETRY: drops the connection and offers again
+ * every record from `from` on and every earlier one with a row; else
+ * stops the pipeline with `msg`. */
+static int plan_failed(sql_sink *s, sluice_batch *in, size_t from, const sql_error *err, const char *msg,
+                       bool *done)
 {
     sql_sink_disconnect(s);
-    sluice_stage_fail(s->ctx, "%s: %s%s%s%s", what, err->sqlstate[0] ? "SQLSTATE " : "", err->sqlstate,
-                      err->sqlstate[0] ? ": " : "", err->message);
+    if (err->status == SQL_RETRY) {
+        *done = true;
+        sql_mark_retry(s, in, s->rec_group, from, err);
+        return SLUICE_OK;
+    }
+    sluice_stage_fail(s->ctx, "%s", msg);
     return SLUICE_ERROR;
 }
 
-static int fail_table(sql_sink *s, const char *table, const sql_error *err)
+/* A table lookup that failed: connecting, or reading the table. */
+typedef struct lookup_failure {
+    sql_error err;
+    bool connecting;
+    const char *name;
+} lookup_failure;
+
+static int lookup_failed(sql_sink *s, sluice_batch *in, size_t from, const lookup_failure *f, bool *done)
 {
-    char what[300];
-    snprintf(what, sizeof what, "reading the columns of table \"%s\"", table);
-    return sql_fail(s, what, err);
+    char msg[1024];
+    if (f->connecting) {
+        connect_fail_text(s, msg, sizeof msg, &f->err);
+    } else {
+        char what[300];
+        snprintf(what, sizeof what, "reading the columns of table \"%s\"", f->name);
+        sql_fail_text(msg, sizeof msg, what, &f->err);
+    }
+    return plan_failed(s, in, from, &f->err, msg, done);
+}
+
+/* The cache's entry for `name`.  A miss is described on the runner: it
+ * takes the connection back from the I/O thread once that is idle, and
+ * connects when there is none.  NULL with f filled on SQL_RETRY /
+ * SQL_FATAL. */
+static sql_cached_table *lookup(sql_sink *s, const char *name, lookup_failure *f)
+{
+    sql_cached_table *t = sql_table_find(s, name);
+    if (t)
+        return t;
+    sql_jobs_wait_idle(s);
+    f->name = name;
+    f->connecting = !s->conn;
+    if (!s->conn && !sql_sink_connect(s, &f->err))
+        return NULL;
+    f->connecting = false;
+    return sql_table_lookup(s, name, &f->err);
 }
 
 /* The record's table: from the previous record when the expression gave
  * the same text, else from the cache.  NULL with *st set on a failure
- * other than a record error. */
+ * other than a record error (f filled). */
 static sql_cached_table *table_of(sql_sink *s, sluice_batch *in, size_t i, sql_cached_table **last,
-                                  const char **last_name, sql_error *err, sql_status *st)
+                                  const char **last_name, lookup_failure *f, sql_status *st)
 {
     const char *name;
     size_t len;
@@ -160,10 +221,9 @@ static sql_cached_table *table_of(sql_sink *s, sluice_batch *in, size_t i, sql_c
     }
     if (*last && strcmp(*last_name, name) == 0)
         return *last;
-    sql_cached_table *t = sql_table_lookup(s, name, err);
+    sql_cached_table *t = lookup(s, name, f);
     if (!t) {
-        *st = err->status == SQL_RETRY ? SQL_RETRY : SQL_FATAL;
-        *last_name = name; /* for the message */
+        *st = f->err.status == SQL_RETRY ? SQL_RETRY : SQL_FATAL;
         return NULL;
     }
     *last = t;
@@ -190,16 +250,12 @@ static int plan(sql_sink *s, sluice_batch *in, bool *done)
     const char *last_name = NULL;
     for (size_t i = 0; i < n; i++)
         s->rec_group[i] = SIZE_MAX;
-    sql_error err = {0}; /* filled only on a failure, which ends the loop */
+    lookup_failure f = {.connecting = false}; /* filled only on a failure, which ends the loop */
     for (size_t i = 0; i < n; i++) {
         sql_status st;
-        sql_cached_table *t = table_of(s, in, i, &last, &last_name, &err, &st);
-        if (st == SQL_RETRY) {
-            *done = true;
-            return sql_retry(s, in, i, &err);
-        }
+        sql_cached_table *t = table_of(s, in, i, &last, &last_name, &f, &st);
         if (st != SQL_OK)
-            return fail_table(s, last_name, &err);
+            return lookup_failed(s, in, i, &f, done);
         if (!t)
             continue;
         if (!t->found) {
@@ -214,34 +270,15 @@ static int plan(sql_sink *s, sluice_batch *in, bool *done)
     return SLUICE_OK;
 }
 
-static int open_conn(sql_sink *s, sluice_batch *in, bool *done)
-{
-    sql_error err = {0};
-    s->conn = s->backend->connect(&s->conn_config, &err);
-    if (s->conn)
-        return SLUICE_OK;
-    if (err.status == SQL_RETRY) {
-        *done = true;
-        return sql_retry(s, in, 0, &err);
-    }
-    sluice_stage_fail(s->ctx, "connecting to %s: %s", s->backend->name, err.message);
-    return SLUICE_ERROR;
-}
-
 /* A constant table is checked at the first write, so that an upsert
  * into a table without keys stops the pipeline instead of turning every
  * record into an error. */
 static int check_constant_table(sql_sink *s, sluice_batch *in, bool *done)
 {
-    const char *name = sluice_expr_text(s->table_expr);
-    sql_error err = {0};
-    sql_cached_table *t = sql_table_lookup(s, name, &err);
-    if (!t && err.status == SQL_RETRY) {
-        *done = true;
-        return sql_retry(s, in, 0, &err);
-    }
+    lookup_failure f = {.connecting = false};
+    sql_cached_table *t = lookup(s, sluice_expr_text(s->table_expr), &f);
     if (!t)
-        return fail_table(s, name, &err);
+        return lookup_failed(s, in, 0, &f, done);
     if (t->found && t->unusable) {
         sluice_stage_fail(s->ctx, "%s", t->unusable);
         return SLUICE_ERROR;
@@ -257,12 +294,49 @@ int sql_sink_write(void *state, sluice_batch *in)
     if (sluice_batch_count(in) == 0)
         return SLUICE_OK;
     bool done = false;
-    int rc = s->conn ? SLUICE_OK : open_conn(s, in, &done);
-    if (rc == SLUICE_OK && !done && s->table_constant && !s->table_checked)
+    int rc = SLUICE_OK;
+    if (s->table_constant && !s->table_checked)
         rc = check_constant_table(s, in, &done);
     if (rc == SLUICE_OK && !done)
         rc = plan(s, in, &done);
-    if (rc != SLUICE_OK || done)
-        return rc;
-    return sql_transaction(s, in);
+    if (rc != SLUICE_OK || done || s->n_groups == 0)
+        return rc; /* settled here: flush finds no job */
+    return sql_jobs_enqueue(s, in);
+}
+
+int sql_sink_flush(void *state, sluice_batch *in)
+{
+    return sql_jobs_settle(state, in);
+}
+
+void sql_job_run(sql_sink *s, sql_job *job)
+{
+    job->status = SQL_OK;
+    job->n_rejected = 0;
+    job->reasons_len = 0;
+    if (!s->conn && !sql_sink_connect(s, &job->err)) {
+        job->status = job->err.status == SQL_RETRY ? SQL_RETRY : SQL_FATAL;
+        if (job->status == SQL_FATAL)
+            connect_fail_text(s, job->fatal, sizeof job->fatal, &job->err);
+        return;
+    }
+    sql_transaction(s, job);
+}
+
+int sql_job_apply(sql_sink *s, sql_job *job)
+{
+    sluice_batch *in = job->batch;
+    if (job->status == SQL_RETRY) {
+        sql_mark_retry(s, in, job->rec_group, sluice_batch_count(in), &job->err);
+        return SLUICE_OK;
+    }
+    if (job->status != SQL_OK) {
+        sluice_stage_fail(s->ctx, "%s", job->fatal);
+        return SLUICE_ERROR;
+    }
+    /* after COMMIT only: a refusal rolled back with its transaction is none */
+    for (size_t k = 0; k < job->n_rejected; k++)
+        sluice_batch_record_error(in, job->rejected[k].record, SQL_ERR_REJECTED, "%s",
+                                  job->reasons + job->rejected[k].reason);
+    return SLUICE_OK;
 }

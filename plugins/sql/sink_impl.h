@@ -3,6 +3,8 @@
 #ifndef SLUICE_PLUGINS_SQL_SINK_IMPL_H
 #define SLUICE_PLUGINS_SQL_SINK_IMPL_H
 
+#include <pthread.h>
+
 #include <sluice/expr.h>
 
 #include "convert.h"
@@ -56,6 +58,49 @@ typedef struct sql_group_slot {
     size_t generation; /* upsert: see group.c */
 } sql_group_slot;
 
+/* One batch's planned transaction, handed to the sink's I/O thread
+ * (io_thread.c).  The plan arrays are the sink's scratch, swapped in at
+ * enqueue (no copy, no malloc once grown); the result is set by the
+ * thread and applied to the batch by the runner (sql_job_apply). */
+typedef struct sql_rejected {
+    size_t record;
+    size_t reason; /* offset of its NUL-terminated reason in reasons */
+} sql_rejected;
+
+typedef struct sql_job {
+    sluice_batch *batch;     /* NULL: the slot is free */
+    sql_group_slot *groups;  /* the plan: groups, rows in the batch's arena */
+    size_t n_groups, groups_cap;
+    size_t *rec_group;       /* per record: SIZE_MAX when it has no row */
+    size_t rec_group_cap;
+    /* The result (sql_job_run): SQL_OK, SQL_RETRY (err), SQL_FATAL (fatal). */
+    sql_status status;
+    sql_error err;
+    char fatal[1024];        /* the message the stage fails with */
+    /* The refused rows and their reasons, malloc'ed (the thread may not
+     * allocate on the batch) and kept for the slot's next batches. */
+    sql_rejected *rejected;
+    size_t n_rejected, rejected_cap;
+    char *reasons;
+    size_t reasons_len, reasons_cap;
+} sql_job;
+
+/* The I/O thread and its two slots.  Job k (counting from 0) lives in
+ * slot[k % 2]; queued / started / finished are read and written under
+ * lock, settled by the runner only.  In inline mode (tests) there is no
+ * thread: jobs run on the caller's thread when waited for. */
+typedef struct sql_jobs {
+    sql_job slot[2];
+    uint64_t queued, started, finished, settled;
+    pthread_mutex_t lock;
+    pthread_cond_t work; /* queued or stop changed: for the thread */
+    pthread_cond_t done; /* finished changed: for the runner */
+    pthread_t thread;
+    bool running;        /* the thread was started (and not joined) */
+    bool stop;
+    bool inline_mode;
+} sql_jobs;
+
 /* Upsert: the generation of the last row seen with a key (group.c). */
 typedef struct sql_key_seen {
     uint64_t tag;   /* hash of table and key values */
@@ -85,7 +130,8 @@ struct sql_sink {
     uint64_t batches; /* write() calls so far: negatives' lifetime */
 
     /* Scratch reused across batches, grown as needed (never per record). */
-    size_t *rec_group;           /* per record: its group, or SIZE_MAX */
+    size_t *rec_group;           /* per record: its group, or SIZE_MAX (swapped into a job) */
+    size_t rec_group_cap;
     const sql_value **rec_values; /* per record: its values in group column order */
     size_t rec_cap;
     sql_value *col_values; /* per column of the record's table */
@@ -95,16 +141,43 @@ struct sql_sink {
     size_t n_set;          /* ... and how many */
     size_t col_cap;
     uint64_t stamp;
-    sql_group_slot *groups;
+    sql_group_slot *groups;      /* (swapped into a job) */
     size_t n_groups, groups_cap;
     sql_key_seen *keys_seen; /* open addressing, keys_mask + 1 slots */
     size_t keys_mask;
+
+    sql_jobs jobs;
 };
 typedef struct sql_sink sql_sink;
 
-/* table_cache.c: the table called `name` (NUL-terminated), described on
- * a miss.  NULL with err filled on SQL_RETRY / SQL_FATAL; else an entry,
- * found or not. */
+/* Threads.  write() and flush() run on the core's thread (the runner);
+ * each batch's transaction runs on the sink's I/O thread, so that the
+ * runner plans batch N+1 while the server writes batch N (issue 7).
+ *  - The connection (conn) belongs to the I/O thread while a job is
+ *    queued or running.  The runner touches it only after
+ *    sql_jobs_wait_idle: to connect and describe on a table-cache miss
+ *    (lookup in sink.c), and to drop it after a failure found there.  The
+ *    thread connects when it finds none, and drops it after a retry or a
+ *    fatal failure.  Steady state (every table cached) never waits.
+ *  - The thread reads only its job (plan and result), the rows' values in
+ *    the batch's arena (the core leaves the batch alone until flush), the
+ *    tables the groups point to, and what never changes after init
+ *    (backend, conn_config, operation).  It never calls the SDK on the
+ *    batch (no record marks, no batch allocation); sluice_log is
+ *    thread-safe.
+ *  - A group's table is a found entry of the table cache: found entries
+ *    are never redescribed nor freed before sql_sink_destroy, which joins
+ *    the thread first (only negatives are described again, and a negative
+ *    has no rows).  Growing the cache moves entry pointers, not entries.
+ *    The entry's memo, overrides and unusable are the runner's (plan). */
+
+/* table_cache.c: the entry for `name` (NUL-terminated) when it needs no
+ * describe: found, or a negative learnt by this batch; else NULL. */
+sql_cached_table *sql_table_find(sql_sink *s, const char *name);
+/* table_cache.c: the table called `name`, described on a miss with
+ * s->conn, which the caller owns and has connected (lookup in sink.c).
+ * NULL with err filled on SQL_RETRY / SQL_FATAL; else an entry, found or
+ * not. */
 sql_cached_table *sql_table_lookup(sql_sink *s, const char *name, sql_error *err);
 void sql_table_cache_free(sql_table_cache *cache);
 /* The column called `name` (exact, else the only case-insensitive match,
@@ -122,27 +195,56 @@ void sql_groups_reset(sql_sink *s);
 void sql_group_add(sql_sink *s, sluice_batch *in, size_t i, const sql_cached_table *t);
 void sql_groups_build(sql_sink *s, sluice_batch *in);
 
-/* bisect.c: the batch's transaction over every group.  SLUICE_OK (retry
- * marks set when the connection was lost) or SLUICE_ERROR after
- * sluice_stage_fail. */
-int sql_transaction(sql_sink *s, sluice_batch *in);
+/* bisect.c, on the I/O thread: the job's transaction over its groups on
+ * s->conn (connected), its outcome left in the job: refused rows, or
+ * SQL_RETRY / SQL_FATAL after dropping the connection. */
+void sql_transaction(sql_sink *s, sql_job *job);
+
+/* sink.c, on the I/O thread: connects when there is no connection, then
+ * runs the job's transaction. */
+void sql_job_run(sql_sink *s, sql_job *job);
+/* sink.c, on the runner: marks the job's batch with its outcome.
+ * SLUICE_OK, or SLUICE_ERROR after sluice_stage_fail. */
+int sql_job_apply(sql_sink *s, sql_job *job);
 
 /* sink.c: drops the connection (after a SQL_RETRY or a failure). */
 void sql_sink_disconnect(sql_sink *s);
-/* sink.c: after a SQL_RETRY (err): logs, disconnects and offers again
- * every record not yet planned (i >= from) and every planned one that
- * has a row in a group; planned records without one (i < from,
- * rec_group SIZE_MAX) are record errors already and stay so.  With
- * from == 0 the scratch is not read.  SLUICE_OK. */
-int sql_retry(sql_sink *s, sluice_batch *in, size_t from, const sql_error *err);
-/* sink.c: disconnects and stops the pipeline with "what: SQLSTATE
- * xxxxx: message" (the SQLSTATE when err has one).  SLUICE_ERROR. */
-int sql_fail(sql_sink *s, const char *what, const sql_error *err);
+/* sink.c: connects.  False with err filled (SQL_RETRY or SQL_FATAL). */
+bool sql_sink_connect(sql_sink *s, sql_error *err);
+/* sink.c: after a SQL_RETRY (err): logs and offers again every record
+ * not yet planned (i >= from) and every planned one that has a row
+ * (rec_group[i] != SIZE_MAX); planned records without one are record
+ * errors already and stay so.  With from == count rec_group is not
+ * read.  The caller has dropped the connection. */
+void sql_mark_retry(sql_sink *s, sluice_batch *in, const size_t *rec_group, size_t from, const sql_error *err);
+/* "what: SQLSTATE xxxxx: message" (the SQLSTATE when err has one). */
+void sql_fail_text(char *buf, size_t size, const char *what, const sql_error *err);
 
 /* group.c: makes the scratch hold `records` records and `columns`
  * columns (aborts when out of memory, as the SDK's allocators do);
  * frees it. */
 void sql_scratch_reserve(sql_sink *s, size_t records, size_t columns);
 void sql_scratch_free(sql_sink *s);
+
+/* io_thread.c: the sink's I/O thread and its two job slots. */
+void sql_jobs_init(sql_jobs *q);
+/* Hands the batch's plan (the scratch's groups and rec_group, swapped
+ * with a free slot's arrays) to the thread, started at the first call.
+ * With both slots taken (never under the core's contract) the oldest is
+ * settled first.  SLUICE_OK, or SLUICE_ERROR after sluice_stage_fail. */
+int sql_jobs_enqueue(sql_sink *s, sluice_batch *in);
+/* Returns once no job is queued or running: the runner owns conn. */
+void sql_jobs_wait_idle(sql_sink *s);
+/* Waits for in's job and applies it (and any older one); SLUICE_OK when
+ * `in` has none (its write settled it).  As sql_job_apply. */
+int sql_jobs_settle(sql_sink *s, sluice_batch *in);
+/* Stops the thread: the running job finishes (its COMMIT may land: the
+ * core never commits those offsets), queued ones are dropped; joins,
+ * frees the slots. */
+void sql_jobs_free(sql_jobs *q);
+/* Tests: no thread; jobs run on the caller's thread when flushed (or
+ * waited for), so a fake backend stays on the test's thread.  Before the
+ * first write. */
+void sql_sink_set_inline(sql_sink *s);
 
 #endif

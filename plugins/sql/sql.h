@@ -18,8 +18,11 @@
  * what happens to a record: it classifies each failure by SQLSTATE or
  * error number (never by message text) into sql_status.
  *
- * Threads: a sink instance (one per runner) owns one connection and is
- * used by one thread at a time; nothing here is shared between instances.
+ * Threads: a sink instance (one per runner) owns one connection and one
+ * I/O thread of its own, which runs the batches' transactions while the
+ * runner plans the next batch (sink_impl.h, "Threads"); nothing here is
+ * shared between instances.  A backend's connection is used by one thread
+ * at a time, not always the same one (the runner describes tables on it).
  */
 #ifndef SLUICE_PLUGINS_SQL_H
 #define SLUICE_PLUGINS_SQL_H
@@ -227,9 +230,22 @@ typedef struct sql_sink sql_sink;
  * the first write (so `preview` without --write never connects).  SLUICE_OK,
  * or SLUICE_ERROR after sluice_stage_fail. */
 int sql_sink_init(sluice_stage_ctx *ctx, const sluice_config *config, const sql_backend *backend, void **state);
+/* Stops the I/O thread (a transaction it is running finishes, and may
+ * commit: the core never commits the offsets of a batch not flushed),
+ * then disconnects and frees. */
 void sql_sink_destroy(void *state);
-/* The destination's write(): one transaction for the batch. */
+/* The destination's write(): plans the batch (table, mapping, conversion,
+ * grouping; bad records are marked here) and hands its transaction to the
+ * sink's I/O thread, then returns: the batch is written by the time its
+ * flush returns.  SLUICE_ERROR after sluice_stage_fail (a table that
+ * cannot be read, a constant table unfit for upsert, authentication). */
 int sql_sink_write(void *state, sluice_batch *in);
+/* The destination's flush() (sluice/stage.h): waits for the batch's
+ * transaction (COMMIT included) and marks its records as write() used to:
+ * refused rows SQL_05, retry for every record with a row when the
+ * connection was lost, SLUICE_ERROR after sluice_stage_fail for what
+ * waiting cannot fix.  SLUICE_OK at once for a batch its write settled. */
+int sql_sink_flush(void *state, sluice_batch *in);
 
 /* ---- helpers shared by backends -------------------------------------------- */
 

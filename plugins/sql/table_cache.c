@@ -228,6 +228,21 @@ static void cache_grow(sql_table_cache *c)
     c->mask = size - 1;
 }
 
+sql_cached_table *sql_table_find(sql_sink *s, const char *name)
+{
+    sql_table_cache *c = &s->cache;
+    if (!c->slots)
+        return NULL;
+    for (size_t j = hash_name(name, strlen(name), false) & c->mask; c->slots[j]; j = (j + 1) & c->mask) {
+        sql_cached_table *e = c->slots[j];
+        if (strcmp(e->key, name) == 0)
+            return e->found || e->batch == s->batches ? e : NULL;
+    }
+    return NULL;
+}
+
+/* A found entry is never described again, nor freed before the cache:
+ * the sink's I/O thread may be writing rows of its table (sink_impl.h). */
 sql_cached_table *sql_table_lookup(sql_sink *s, const char *name, sql_error *err)
 {
     sql_table_cache *c = &s->cache;

@@ -1,13 +1,17 @@
 /* tests/unit/sql_fake.c — the fake SQL server of sql_fake.h. */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sql_fake.h"
 
 fake_db fake;
+
+static atomic_int calls_running, overlaps;
 
 typedef struct fake_column {
     const char *name, *db_type;
@@ -43,6 +47,25 @@ void fake_reset(void)
     for (size_t i = 0; i < fake.n_committed; i++)
         free(fake.committed[i]);
     memset(&fake, 0, sizeof fake);
+    atomic_store(&overlaps, 0);
+}
+
+int fake_overlaps(void)
+{
+    return atomic_load(&overlaps);
+}
+
+/* Every entry point runs between these two: a second call while one runs
+ * is counted (atomically: the check itself must not race). */
+static void enter(void)
+{
+    if (atomic_fetch_add(&calls_running, 1) != 0)
+        atomic_fetch_add(&overlaps, 1);
+}
+
+static void leave(void)
+{
+    atomic_fetch_sub(&calls_running, 1);
 }
 
 int fake_count(const char *row)
@@ -53,7 +76,7 @@ int fake_count(const char *row)
     return n;
 }
 
-static sql_conn *fake_connect(const sql_conn_config *config, sql_error *err)
+static sql_conn *fake_connect_impl(const sql_conn_config *config, sql_error *err)
 {
     (void)config;
     fake.connects++;
@@ -84,14 +107,14 @@ static void lose_connection(void)
     discard_txn(0);
 }
 
-static void fake_disconnect(sql_conn *conn)
+static void fake_disconnect_impl(sql_conn *conn)
 {
     (void)conn;
     fake.disconnects++;
     lose_connection();
 }
 
-static sql_status fake_exec(sql_conn *conn, const char *sql, sql_error *err)
+static sql_status fake_exec_impl(sql_conn *conn, const char *sql, sql_error *err)
 {
     (void)conn;
     if (!fake.connected)
@@ -144,7 +167,7 @@ static char *dup(const char *s)
     return p;
 }
 
-static sql_status fake_describe(sql_conn *conn, const char *schema, const char *name, sql_table *table,
+static sql_status fake_describe_impl(sql_conn *conn, const char *schema, const char *name, sql_table *table,
                                 sql_error *err)
 {
     (void)conn;
@@ -207,11 +230,14 @@ static long find_id(const char *row, bool *in_txn)
     return -1;
 }
 
-static sql_status fake_write_rows(sql_conn *conn, const sql_group *g, size_t lo, size_t hi, bool bulk, sql_error *err)
+static sql_status fake_write_rows_impl(sql_conn *conn, const sql_group *g, size_t lo, size_t hi, bool bulk,
+                                       sql_error *err)
 {
     (void)conn;
     fake.writes++;
     fake.bulk_writes += bulk;
+    if (fake.write_delay_us)
+        nanosleep(&(struct timespec){0, 1000L * fake.write_delay_us}, NULL);
     size_t o = strlen(fake.shapes);
     snprintf(fake.shapes + o, sizeof fake.shapes - o, "%s%s:%zu:%zu", o ? " " : "", g->table->name, g->n_columns,
              hi - lo);
@@ -249,6 +275,46 @@ static sql_status fake_write_rows(sql_conn *conn, const sql_group *g, size_t lo,
         }
     }
     return SQL_OK;
+}
+
+static sql_conn *fake_connect(const sql_conn_config *config, sql_error *err)
+{
+    enter();
+    sql_conn *conn = fake_connect_impl(config, err);
+    leave();
+    return conn;
+}
+
+static void fake_disconnect(sql_conn *conn)
+{
+    enter();
+    fake_disconnect_impl(conn);
+    leave();
+}
+
+static sql_status fake_exec(sql_conn *conn, const char *sql, sql_error *err)
+{
+    enter();
+    sql_status st = fake_exec_impl(conn, sql, err);
+    leave();
+    return st;
+}
+
+static sql_status fake_describe(sql_conn *conn, const char *schema, const char *name, sql_table *table,
+                                sql_error *err)
+{
+    enter();
+    sql_status st = fake_describe_impl(conn, schema, name, table, err);
+    leave();
+    return st;
+}
+
+static sql_status fake_write_rows(sql_conn *conn, const sql_group *g, size_t lo, size_t hi, bool bulk, sql_error *err)
+{
+    enter();
+    sql_status st = fake_write_rows_impl(conn, g, lo, hi, bulk, err);
+    leave();
+    return st;
 }
 
 const sql_backend fake_backend = {

@@ -5,7 +5,11 @@
  *
  * It refuses, like a server's constraints would: a row with a value
  * "bad" (SQLSTATE 23514, a CHECK), a second row with the same "id" in a
- * table (23505, a unique key; upsert replaces instead). */
+ * table (23505, a unique key; upsert replaces instead).
+ *
+ * It is not thread-safe, as a connection is not: the sink calls it from
+ * one thread at a time (its runner or its I/O thread), which it checks
+ * (fake_overlaps). */
 #ifndef TESTS_UNIT_SQL_FAKE_H
 #define TESTS_UNIT_SQL_FAKE_H
 
@@ -20,6 +24,9 @@ typedef struct fake_db {
     size_t max_depth;
     /* failures on demand: each counts down to 0 */
     int retry_connect, fatal_connect, retry_commit, retry_write, fatal_write, retry_describe;
+    /* write_rows sleeps this long: widens the window in which a sink
+     * that broke its threading rule would call the fake concurrently */
+    int write_delay_us;
     /* the shape of each write_rows call: "table:ncolumns:rows" appended */
     char shapes[1024];
     /* state */
@@ -38,5 +45,8 @@ extern const sql_backend fake_backend;
 void fake_reset(void);
 /* How many committed rows are exactly `row` ("trips:id=1,note=x"). */
 int fake_count(const char *row);
+/* How many times a call came while another was running (from another
+ * thread): a sink's I/O thread and its runner must take turns. */
+int fake_overlaps(void);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "config/schema.h"
 #include "record/record_impl.h"
+#include "sink_impl.h"
 #include "sql_fake.h"
 #include "sql_harness.h"
 
@@ -26,6 +27,8 @@ int sql_test_setup(void **state)
     fake_reset();
     T.a = arena_new(0);
     T.b = batch_new(T.a);
+    T.a2 = arena_new(0);
+    T.b2 = batch_new(T.a2);
     return 0;
 }
 
@@ -33,15 +36,18 @@ int sql_test_teardown(void **state)
 {
     (void)state;
     sql_sink_destroy(T.sink);
+    assert_int_equal(fake_overlaps(), 0); /* the runner and the I/O thread took turns */
     config_free(T.config);
     batch_free(T.b);
     arena_free(T.a);
+    batch_free(T.b2);
+    arena_free(T.a2);
     memset(&T, 0, sizeof T);
     fake_reset();
     return 0;
 }
 
-int sql_test_start(const char *json)
+static int start(const char *json, bool threaded)
 {
     char err[512];
     json_object *raw = json_tokener_parse(json);
@@ -51,26 +57,54 @@ int sql_test_start(const char *json)
     if (!T.config)
         fail_msg("config: %s", err);
     stage_ctx_init(&T.ctx, "db", "test", NULL);
-    return sql_sink_init(&T.ctx, T.config, &fake_backend, &T.sink);
+    int rc = sql_sink_init(&T.ctx, T.config, &fake_backend, &T.sink);
+    if (rc == SLUICE_OK && !threaded)
+        sql_sink_set_inline(T.sink);
+    return rc;
+}
+
+int sql_test_start(const char *json)
+{
+    return start(json, false);
+}
+
+int sql_test_start_threaded(const char *json)
+{
+    return start(json, true);
+}
+
+int sql_test_write(void)
+{
+    int rc = sql_sink_write(T.sink, T.b);
+    return rc != SLUICE_OK ? rc : sql_sink_flush(T.sink, T.b);
+}
+
+void sql_test_fill(sluice_batch *b, arena *a, const char *const *records, size_t n)
+{
+    batch_clear(b);
+    arena_reset(a);
+    for (size_t i = 0; i < n; i++) {
+        char err[256];
+        sluice_field *root = sluice_json_parse_field(b, records[i], strlen(records[i]), err, sizeof err);
+        if (!root)
+            fail_msg("record %zu: %s", i, err);
+        sluice_batch_add(b, sluice_record_new(b, root));
+    }
 }
 
 void sql_test_batch(const char *const *records, size_t n)
 {
-    batch_clear(T.b);
-    arena_reset(T.a);
-    for (size_t i = 0; i < n; i++) {
-        char err[256];
-        sluice_field *root = sluice_json_parse_field(T.b, records[i], strlen(records[i]), err, sizeof err);
-        if (!root)
-            fail_msg("record %zu: %s", i, err);
-        sluice_batch_add(T.b, sluice_record_new(T.b, root));
-    }
+    sql_test_fill(T.b, T.a, records, n);
 }
 
 const char *sql_test_outcome(size_t i)
 {
+    return sql_test_outcome_of(T.b, i);
+}
+
+const char *sql_test_outcome_of(const sluice_batch *b, size_t i)
+{
     static char buf[700];
-    const sluice_batch *b = T.b;
     if (!b->outcomes || b->outcomes[i].kind == OUTCOME_DONE)
         return "done";
     if (b->outcomes[i].kind == OUTCOME_RETRY)

@@ -58,7 +58,7 @@ static void one_trial(size_t n, unsigned per_mille, bool lose_commit)
     fake.connected = connected;
     fake.retry_commit = lose_commit;
     random_batch(n, per_mille, bad);
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         char row[64];

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "config/schema.h"
+#include "sink_impl.h"
 #include "sql_fake.h"
 #include "sql_harness.h"
 
@@ -24,7 +25,7 @@ static void insert_writes_one_transaction(void **state)
     assert_int_equal(sql_test_start("{\"table\": \"trips\"}"), SLUICE_OK);
     assert_int_equal(fake.connects, 0); /* lazily, at the first write */
     BATCH("{\"id\": 1, \"fare\": \"12.50\", \"note\": \"a\", \"other\": 5}", "{\"id\": 2, \"fare\": 3, \"note\": \"b\"}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(sql_test_outcome(0), "done");
     assert_string_equal(sql_test_outcome(1), "done");
     assert_int_equal(fake_count("trips:id=1,fare=12.50,note=a"), 1);
@@ -37,7 +38,7 @@ static void insert_writes_one_transaction(void **state)
     assert_int_equal(fake.releases, 1);
     /* the next batch: same connection, table described once per run */
     BATCH("{\"id\": 3}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_int_equal(fake_count("trips:id=3"), 1);
     assert_int_equal(fake.connects, 1);
     assert_int_equal(fake.describes, 1);
@@ -58,7 +59,7 @@ static void bisection_finds_refused_rows(void **state)
         recs[i] = text[i];
     }
     sql_test_batch(recs, 64);
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     for (int i = 0; i < 64; i++) {
         if (i == 5 || i == 40)
             assert_string_equal(sql_test_outcome((size_t)i),
@@ -88,7 +89,7 @@ static void single_bad_row(void **state)
     (void)state;
     assert_int_equal(sql_test_start("{\"table\": \"trips\"}"), SLUICE_OK);
     BATCH("{\"id\": 1, \"note\": \"bad\"}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(sql_test_outcome(0), "SQL_05 SQLSTATE 23514: new row violates check constraint \"no_bad\"");
     assert_int_equal(fake.writes, 1);
     assert_int_equal(fake.n_committed, 0);
@@ -102,7 +103,7 @@ static void retry_at_commit(void **state)
     assert_int_equal(sql_test_start("{\"table\": \"trips\"}"), SLUICE_OK);
     fake.retry_commit = 1;
     BATCH("{\"id\": 1}", "{\"id\": 2, \"note\": \"bad\"}", "{\"id\": \"x\"}", "{\"id\": 3}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(sql_test_outcome(0), "retry");
     assert_string_equal(sql_test_outcome(1), "retry");
     assert_string_equal(sql_test_outcome(2), "SQL_04 field '/id' for column \"id\" (int4): 'x' is not an integer");
@@ -110,7 +111,7 @@ static void retry_at_commit(void **state)
     assert_int_equal(fake.n_committed, 0);
     assert_int_equal(fake.disconnects, 1);
     BATCH("{\"id\": 1}", "{\"id\": 2, \"note\": \"bad\"}", "{\"id\": 3}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(sql_test_outcome(0), "done");
     assert_string_equal(sql_test_outcome(1), "SQL_05 SQLSTATE 23514: new row violates check constraint \"no_bad\"");
     assert_int_equal(fake.connects, 2);
@@ -125,12 +126,12 @@ static void retry_while_writing_and_connecting(void **state)
     assert_int_equal(sql_test_start("{\"table\": \"${record:value('/t')}\"}"), SLUICE_OK);
     fake.retry_connect = 1;
     BATCH("{\"t\": \"trips\", \"id\": 1}", "{\"t\": \"\", \"id\": 2}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(sql_test_outcome(0), "retry");
     assert_string_equal(sql_test_outcome(1), "retry");
     fake.retry_write = 1;
     BATCH("{\"t\": \"trips\", \"id\": 1}", "{\"t\": \"\", \"id\": 2}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(sql_test_outcome(0), "retry");
     assert_string_equal(sql_test_outcome(1), "SQL_01 table: the expression gave an empty name");
     assert_int_equal(fake.rollbacks, 0);
@@ -139,8 +140,9 @@ static void retry_while_writing_and_connecting(void **state)
     sql_sink_destroy(T.sink);
     T.sink = NULL;
     assert_int_equal(sql_sink_init(&T.ctx, T.config, &fake_backend, &T.sink), SLUICE_OK);
+    sql_sink_set_inline(T.sink);
     BATCH("{\"t\": \"\"}", "{\"t\": \"trips\", \"id\": 1}", "{\"t\": \"trips\", \"id\": 2}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(sql_test_outcome(0), "SQL_01 table: the expression gave an empty name");
     assert_string_equal(sql_test_outcome(1), "retry");
     assert_string_equal(sql_test_outcome(2), "retry");
@@ -153,7 +155,7 @@ static void fatal_stops_the_pipeline(void **state)
     assert_int_equal(sql_test_start("{\"table\": \"trips\"}"), SLUICE_OK);
     fake.fatal_write = 1;
     BATCH("{\"id\": 1}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_ERROR);
+    assert_int_equal(sql_test_write(), SLUICE_ERROR);
     assert_string_equal(stage_ctx_error(&T.ctx),
                         "writing to table \"trips\": SQLSTATE 42501: permission denied for table trips");
     assert_int_equal(fake.rollbacks, 1);
@@ -162,11 +164,11 @@ static void fatal_stops_the_pipeline(void **state)
     config_free(T.config);
     assert_int_equal(sql_test_start("{\"table\": \"${record:value('/t')}\"}"), SLUICE_OK);
     BATCH("{\"t\": \"trips\", \"id\": 1}", "{\"t\": \"forbidden\", \"id\": 2}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_ERROR);
+    assert_int_equal(sql_test_write(), SLUICE_ERROR);
     assert_string_equal(stage_ctx_error(&T.ctx),
                         "reading the columns of table \"forbidden\": SQLSTATE 42501: permission denied for schema s");
     fake.fatal_connect = 1;
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_ERROR);
+    assert_int_equal(sql_test_write(), SLUICE_ERROR);
     assert_string_equal(stage_ctx_error(&T.ctx), "connecting to fake: password authentication failed");
 }
 
@@ -179,7 +181,7 @@ static void groups_by_column_set(void **state)
     BATCH("{\"t\": \"trips\", \"id\": 1, \"note\": \"a\"}", "{\"t\": \"trips\", \"id\": 2}",
           "{\"t\": \"nokey\", \"note\": \"n\"}", "{\"t\": \"trips\", \"note\": \"c\", \"id\": 3}",
           "{\"t\": \"trips\", \"id\": 4, \"note\": null}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(fake.shapes, "trips:2:3 trips:1:1 nokey:1:1");
     assert_int_equal(fake.n_committed, 5);
     assert_string_equal(fake.committed[0], "trips:id=1,note=a");
@@ -196,7 +198,7 @@ static void upsert_keys(void **state)
     assert_int_equal(sql_test_start("{\"table\": \"${record:value('/t')}\", \"operation\": \"upsert\"}"), SLUICE_OK);
     BATCH("{\"t\": \"trips\", \"id\": 1, \"note\": \"a\"}", "{\"t\": \"trips\", \"note\": \"b\"}",
           "{\"t\": \"nokey\", \"note\": \"n\"}", "{\"t\": \"trips\", \"id\": 1, \"note\": \"c\"}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(sql_test_outcome(0), "done");
     assert_string_equal(sql_test_outcome(1), "SQL_06 upsert into table \"trips\": no field for key column \"id\"");
     assert_string_equal(sql_test_outcome(2), "SQL_06 upsert into table \"nokey\" needs key_columns: it has no primary key");
@@ -214,7 +216,7 @@ static void upsert_order_across_shapes(void **state)
     assert_int_equal(sql_test_start("{\"table\": \"trips\", \"operation\": \"upsert\"}"), SLUICE_OK);
     BATCH("{\"id\": 1, \"note\": \"a\"}", "{\"id\": 1, \"fare\": 1}", "{\"id\": 2, \"small\": 3}",
           "{\"id\": 2, \"fare\": 2}", "{\"id\": 3, \"fare\": 3}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(fake.shapes, "trips:2:1 trips:2:1 trips:2:1 trips:2:2"); /* A0 C0 B0 B1 */
     assert_int_equal(fake.n_committed, 3);
     assert_int_equal(fake_count("trips:id=1,fare=1"), 1);
@@ -229,7 +231,7 @@ static void upsert_key_columns_config(void **state)
                            " \"key_columns\": [\"NOTE\"]}"),
                      SLUICE_OK);
     BATCH("{\"t\": \"nokey\", \"note\": \"n\"}", "{\"t\": \"trips\", \"id\": 1}", "{\"t\": \"Mixed\", \"id\": 1}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(sql_test_outcome(0), "done");
     assert_string_equal(sql_test_outcome(1), "SQL_06 upsert into table \"trips\": no field for key column \"note\"");
     assert_string_equal(sql_test_outcome(2), "SQL_06 key_columns: table \"Mixed\" has no column \"NOTE\"");
@@ -242,7 +244,7 @@ static void constant_table_without_keys_fails(void **state)
     (void)state;
     assert_int_equal(sql_test_start("{\"table\": \"nokey\", \"operation\": \"upsert\"}"), SLUICE_OK);
     BATCH("{\"note\": \"n\"}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_ERROR);
+    assert_int_equal(sql_test_write(), SLUICE_ERROR);
     assert_string_equal(stage_ctx_error(&T.ctx), "upsert into table \"nokey\" needs key_columns: it has no primary key");
     assert_int_equal(fake.begins, 0);
 }
@@ -257,14 +259,14 @@ static void column_names_and_overrides(void **state)
                      SLUICE_OK);
     BATCH("{\"t\": \"trips\", \"ID\": 1, \"Fare\": 2, \"note\": \"ignored\", \"x\": {\"y\": \"over\"}}",
           "{\"t\": \"trips\", \"ID\": 2}", "{\"t\": \"Mixed\", \"Fare\": 1}", "{\"t\": \"Mixed\", \"FARE\": 2, \"ID\": 3}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(sql_test_outcome(0), "done");
     assert_string_equal(sql_test_outcome(1), "done");
     assert_string_equal(sql_test_outcome(2), "SQL_03 columns[0]: table \"Mixed\" has no column \"Note\"");
     assert_int_equal(fake_count("trips:id=1,fare=2,note=over"), 1);
     assert_int_equal(fake_count("trips:id=2"), 1); /* the override's field absent: column left out */
     BATCH("{\"t\": \"trips\", \"id\": 9, \"FARE\": 1, \"fare\": 2, \"Fare\": 3}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_int_equal(fake_count("trips:id=9,fare=2"), 1); /* the exact name wins */
 }
 
@@ -273,7 +275,7 @@ static void no_matching_column(void **state)
     (void)state;
     assert_int_equal(sql_test_start("{\"table\": \"Mixed\"}"), SLUICE_OK);
     BATCH("{\"Fare\": 1, \"other\": 2}", "[1, 2]", "{\"FARE\": 2, \"ID\": 3}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(sql_test_outcome(0), "SQL_03 no field of the record matches a column of table \"Mixed\"");
     assert_string_equal(sql_test_outcome(1), "SQL_03 no field of the record matches a column of table \"Mixed\"");
     assert_string_equal(sql_test_outcome(2), "done");
@@ -287,14 +289,14 @@ static void unknown_tables(void **state)
     assert_int_equal(sql_test_start("{\"table\": \"${record:value('/t')}\"}"), SLUICE_OK);
     BATCH("{\"t\": \"x; DROP TABLE y\", \"id\": 1}", "{\"t\": \"trips\", \"id\": 2}",
           "{\"t\": \"x; DROP TABLE y\", \"id\": 3}", "{\"t\": \"trips\", \"id\": 4}", "{\"id\": 5}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(sql_test_outcome(0), "SQL_02 table \"x; DROP TABLE y\" does not exist");
     assert_string_equal(sql_test_outcome(2), "SQL_02 table \"x; DROP TABLE y\" does not exist");
     assert_string_equal(sql_test_outcome(4), "SQL_01 table: the expression gave an empty name");
     assert_int_equal(fake.describes, 2);
     BATCH("{\"t\": \"x; DROP TABLE y\", \"id\": 1}", "{\"t\": \"trips\", \"id\": 6}",
           "{\"t\": \"trips\\u0000x\", \"id\": 7}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_int_equal(fake.describes, 3); /* the negative asked again, trips not */
     assert_string_equal(sql_test_outcome(2), "SQL_02 table \"trips\\0...\" does not exist (a NUL byte in the name)");
     assert_int_equal(fake.n_committed, 3);
@@ -307,7 +309,7 @@ static void conversion_errors(void **state)
     BATCH("{\"id\": 1, \"fare\": \"abc\"}", "{\"id\": 2, \"small\": 40000}", "{\"id\": 3, \"at\": \"2023-02-30\"}",
           "{\"id\": 4, \"ok\": \"maybe\"}",
           "{\"id\": 5, \"at\": \"2013-01-13T06:36:00.5+02:00\", \"ok\": \"YES\", \"fare\": 1.50, \"small\": \"-7\"}");
-    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_test_write(), SLUICE_OK);
     assert_string_equal(sql_test_outcome(0), "SQL_04 field '/fare' for column \"fare\" (numeric): 'abc' is not a number");
     assert_string_equal(sql_test_outcome(1), "SQL_04 field '/small' for column \"small\" (int2): 40000 is out of range [-32768, 32767]");
     assert_string_equal(sql_test_outcome(2), "SQL_04 field '/at' for column \"at\" (timestamptz): '2023-02-30' is not a "
