@@ -10,6 +10,13 @@
  * are applied to the batch on the runner (sql_job_apply), since the SDK's
  * calls on a batch belong to the thread that was handed it.
  *
+ * Order: a job that ends in SQL_RETRY (connection lost, deadlock) has
+ * its records offered again by the core only after the next batch, which
+ * may be queued already, is flushed (sluice/stage.h).  So that an upsert
+ * of one key in both never lands out of order, a job that starts while
+ * an earlier job's retry is not settled yet is not run: its records are
+ * retried too, after the earlier ones.
+ *
  * Who owns what, and what the thread may read: sink_impl.h, "Threads". */
 #include "config.h"
 
@@ -31,6 +38,33 @@ void sql_sink_set_inline(sql_sink *s)
     s->jobs.inline_mode = true;
 }
 
+/* A job not run because an earlier one is to be retried first. */
+static void skip_job(sql_job *job)
+{
+    job->status = SQL_RETRY;
+    job->n_rejected = 0;
+    job->reasons_len = 0;
+    sql_error_set(&job->err, SQL_RETRY, NULL, 0, "an earlier batch is written again first");
+}
+
+/* Runs the next queued job, with q->lock held on entry and on return
+ * (not while it runs); the thread's loop, or the caller's in inline mode. */
+static void run_next_locked(sql_sink *s)
+{
+    sql_jobs *q = &s->jobs;
+    sql_job *job = &q->slot[q->started++ % 2];
+    job->skipped = q->retry_unsettled;
+    pthread_mutex_unlock(&q->lock);
+    if (job->skipped)
+        skip_job(job);
+    else
+        sql_job_run(s, job);
+    pthread_mutex_lock(&q->lock);
+    if (!job->skipped && job->status == SQL_RETRY)
+        q->retry_unsettled = true;
+    q->finished++;
+}
+
 static void *io_main(void *arg)
 {
     sql_sink *s = arg;
@@ -41,11 +75,7 @@ static void *io_main(void *arg)
             pthread_cond_wait(&q->work, &q->lock);
         if (q->stop) /* queued jobs are dropped: their batches are never flushed */
             break;
-        sql_job *job = &q->slot[q->started++ % 2];
-        pthread_mutex_unlock(&q->lock);
-        sql_job_run(s, job);
-        pthread_mutex_lock(&q->lock);
-        q->finished++;
+        run_next_locked(s);
         pthread_cond_broadcast(&q->done);
     }
     pthread_mutex_unlock(&q->lock);
@@ -75,10 +105,10 @@ static void wait_finished(sql_sink *s, uint64_t k)
 {
     sql_jobs *q = &s->jobs;
     if (q->inline_mode) {
-        while (q->finished <= k) {
-            sql_job_run(s, &q->slot[q->started++ % 2]);
-            q->finished++;
-        }
+        pthread_mutex_lock(&q->lock);
+        while (q->finished <= k)
+            run_next_locked(s);
+        pthread_mutex_unlock(&q->lock);
         return;
     }
     pthread_mutex_lock(&q->lock);
@@ -99,6 +129,11 @@ static int settle_oldest(sql_sink *s)
     sql_jobs *q = &s->jobs;
     sql_job *job = &q->slot[q->settled % 2];
     wait_finished(s, q->settled);
+    if (job->status == SQL_RETRY && !job->skipped) {
+        pthread_mutex_lock(&q->lock);
+        q->retry_unsettled = false; /* jobs queued from now on come after its retry */
+        pthread_mutex_unlock(&q->lock);
+    }
     int rc = sql_job_apply(s, job);
     job->batch = NULL;
     q->settled++;

@@ -75,6 +75,7 @@ typedef struct sql_job {
     size_t rec_group_cap;
     /* The result (sql_job_run): SQL_OK, SQL_RETRY (err), SQL_FATAL (fatal). */
     sql_status status;
+    bool skipped;            /* not run: an earlier job's retry comes first (io_thread.c) */
     sql_error err;
     char fatal[1024];        /* the message the stage fails with */
     /* The refused rows and their reasons, malloc'ed (the thread may not
@@ -99,6 +100,7 @@ typedef struct sql_jobs {
     bool running;        /* the thread was started (and not joined) */
     bool stop;
     bool inline_mode;
+    bool retry_unsettled; /* a job ended in SQL_RETRY and is not settled yet */
 } sql_jobs;
 
 /* Upsert: the generation of the last row seen with a key (group.c). */

@@ -117,10 +117,42 @@ static void retry_in_the_thread(void **state)
     assert_string_equal(sql_test_outcome_of(T.b, 1),
                         "SQL_04 field '/id' for column \"id\" (int4): 'x' is not an integer");
     assert_string_equal(sql_test_outcome_of(T.b, 2), "retry"); /* its refusal was never committed */
-    assert_string_equal(sql_test_outcome_of(T.b2, 0), "done");
+    /* N+1 was queued before N's retry was settled: not run, retried after
+     * N's records, so that the two never land out of order. */
+    assert_string_equal(sql_test_outcome_of(T.b2, 0), "retry");
     assert_int_equal(fake.disconnects, 1);
+    assert_int_equal(fake.connects, 1);
+    assert_int_equal(fake.n_committed, 0);
+    /* The core's next offers (N's records, then N+1's) are written. */
+    FILL(T.b, T.a, "{\"id\": 1}", "{\"id\": 2, \"note\": \"bad\"}");
+    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_sink_flush(T.sink, T.b), SLUICE_OK);
+    FILL(T.b2, T.a2, "{\"id\": 3}");
+    assert_int_equal(sql_sink_write(T.sink, T.b2), SLUICE_OK);
+    assert_int_equal(sql_sink_flush(T.sink, T.b2), SLUICE_OK);
+    assert_string_equal(sql_test_outcome_of(T.b, 0), "done");
+    assert_string_equal(sql_test_outcome_of(T.b, 1),
+                        "SQL_05 SQLSTATE 23514: new row violates check constraint \"no_bad\"");
+    assert_string_equal(sql_test_outcome_of(T.b2, 0), "done");
     assert_int_equal(fake.connects, 2);
-    assert_int_equal(fake.n_committed, 1);
+    assert_string_equal(fake.committed[0], "trips:id=1");
+    assert_string_equal(fake.committed[1], "trips:id=3");
+    assert_int_equal(fake.n_committed, 2);
+}
+
+/* A retry settled before the next batch was written (write and flush at
+ * once: push origins, shared stages): the next batch is written. */
+static void retry_then_next_batch(void **state)
+{
+    (void)state;
+    assert_int_equal(sql_test_start_threaded("{\"table\": \"trips\"}"), SLUICE_OK);
+    fake.retry_commit = 1;
+    FILL(T.b, T.a, "{\"id\": 1}");
+    assert_int_equal(sql_test_write(), SLUICE_OK);
+    assert_string_equal(sql_test_outcome_of(T.b, 0), "retry");
+    FILL(T.b, T.a, "{\"id\": 3}");
+    assert_int_equal(sql_test_write(), SLUICE_OK);
+    assert_string_equal(sql_test_outcome_of(T.b, 0), "done");
     assert_int_equal(fake_count("trips:id=3"), 1);
 }
 
@@ -201,6 +233,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(overlap_inline, sql_test_setup, sql_test_teardown),
         cmocka_unit_test_setup_teardown(cache_miss_takes_the_connection_back, sql_test_setup, sql_test_teardown),
         cmocka_unit_test_setup_teardown(retry_in_the_thread, sql_test_setup, sql_test_teardown),
+        cmocka_unit_test_setup_teardown(retry_then_next_batch, sql_test_setup, sql_test_teardown),
         cmocka_unit_test_setup_teardown(fatal_in_the_thread, sql_test_setup, sql_test_teardown),
         cmocka_unit_test_setup_teardown(destroy_with_batches_in_flight, sql_test_setup, sql_test_teardown),
         cmocka_unit_test_setup_teardown(settled_in_write, sql_test_setup, sql_test_teardown),
