@@ -3,7 +3,9 @@
 # routing records to tables by an expression, fields to columns (with
 # `columns` overrides and the server's defaults), strings that do not
 # convert as record errors, NOT NULL and unique violations refused row by
-# row while the rest of the batch lands once, table names from records that
+# row while the rest of the batch lands once (also inside a batch, and four
+# bad rows among 300), text values byte for byte (tab, newline, backslash,
+# NUL, look-alikes of NULL, unicode), table names from records that
 # try an injection refused with every table intact, the Unix socket and TCP,
 # TLS require / verify-full against a self-signed server, the server killed
 # and restarted mid-run (nothing lost; with upsert no duplicate), and
@@ -135,10 +137,85 @@ JSON
 		"SQLSTATE 23000.*'name' cannot be null" "$how: NOT NULL: the server's SQLSTATE and message"
 	like "$(judge "$1" 'console.log(msg(errs.find(e => e.value.id === 9)))')" \
 		"SQLSTATE 23000.*Duplicate entry 'taken@x'" "$how: unique: the server's SQLSTATE and message"
+	like "$(judge "$1" 'console.log(msg(errs.find(e => e.value.id === 7)))')" \
+		"SQLSTATE 23000.*Duplicate entry 'u2@x'" "$how: unique within the batch: the later row refused"
 }
 people people "array binding"
 # The multi-row INSERTs MySQL servers get, on this MariaDB.
 SLUICE_MYSQL_NO_BULK=1 people people_multirow "multi-row INSERT"
+
+# ---- text, NULLs, a large batch with bad rows ----------------------------------
+# Bytes a text protocol would escape (tab, newline, carriage return,
+# backslash, NUL), texts that look like a NULL (\N, NULL), unicode, empty
+# strings, NULL in every kind of column: each value as it was sent, once.
+sql "CREATE TABLE text_values (id INT PRIMARY KEY, s TEXT, v VARCHAR(20), n INT, b BOOL)"
+cat >text_values.jsonl <<'JSONL'
+{"id": 1, "s": "tab\there", "v": "a\\b", "n": null, "b": true}
+{"id": 2, "s": "new\nline\r\n", "v": "\\N", "n": 0, "b": false}
+{"id": 3, "s": "nul\u0000byte", "v": "NULL", "n": -5, "b": null}
+{"id": 4, "s": "unicode \u00e9 \u00fc \u4e2d\u6587 \ud83d\ude00", "v": "", "n": null, "b": true}
+{"id": 5, "s": "\\", "v": "trailing\\", "n": 1, "b": false}
+{"id": 6, "s": null, "v": null, "n": null, "b": null}
+{"id": 7, "s": "\t\n\r\\\u0000\\t\\n", "v": "x\ty", "n": 7, "b": true}
+{"id": 8, "s": "abcdefg\\hijklmn\topqrstu\nvwxyz01\r23456789\u0000ABCDEFG", "v": "\u00e9\u00e9\u00e9", "n": 8, "b": false}
+JSONL
+cat >text_values.json <<JSON
+{ "pipeline": "text_values",
+  "stages": [
+    { "id": "in", "stage": "file:reader", "config": { "path": "text_values.jsonl" } },
+    { "id": "db", "stage": "mysql", "inputs": ["in"], "config": { $SOCK, "table": "text_values" } } ] }
+JSON
+run text_values
+is "$rc" 0 "text values: exit 0" "$(cat text_values.err)"
+expect=$(node -e '
+const fs = require("fs");
+const hex = v => v === null ? "NULL" : Buffer.from(v, "utf8").toString("hex").toUpperCase();
+const num = v => v === null ? "NULL" : v === true ? 1 : v === false ? 0 : v;
+for (const l of fs.readFileSync("text_values.jsonl", "utf8").split("\n").filter(l => l)) {
+	const r = JSON.parse(l);
+	console.log([r.id, hex(r.s), hex(r.v), num(r.n), num(r.b)].join(" "));
+}')
+is "$(sql "SELECT id, IFNULL(HEX(s), 'NULL'), IFNULL(HEX(v), 'NULL'), IFNULL(n, 'NULL'), IFNULL(b, 'NULL')
+	FROM text_values ORDER BY id" | tr '\t' ' ')" "$expect" \
+	"every value byte for byte as sent: escapes, NULL and its look-alikes, unicode"
+is "$(judge text_values 'console.log(errs.length)')" 0 "... and no error records"
+
+# A 300-row batch with four bad rows (too long, out of range, a duplicate
+# key, NULL into NOT NULL): bisection finds them, each is one SQL_05 with
+# the server's own error, the rest land once.
+sql "CREATE TABLE warned (id INT PRIMARY KEY, name VARCHAR(8) NOT NULL, amount DECIMAL(5,2))"
+node -e '
+for (let line = 1; line <= 300; line++) {
+	const r = {line, id: line, name: "n" + line, amount: line / 4};
+	if (line === 50) r.name = "much too long for it";
+	if (line === 100) r.amount = 12345.67;
+	if (line === 200) r.id = 10;
+	if (line === 250) r.name = null;
+	if (line === 275) r.amount = "1.005";
+	console.log(JSON.stringify(r));
+}' >warned.jsonl
+cat >warned.json <<JSON
+{ "pipeline": "warned",
+  "stages": [
+    { "id": "in", "stage": "file:reader", "config": { "path": "warned.jsonl", "batch_size": 1000 } },
+    { "id": "db", "stage": "mysql", "inputs": ["in"], "config": { $SOCK, "table": "warned" } } ] }
+JSON
+run warned
+is "$rc" 0 "a batch with four bad rows: exit 0" "$(cat warned.err)"
+is "$(sql 'SELECT COUNT(*), COUNT(DISTINCT id), SUM(id) FROM warned' | tr '\t' ' ')" \
+	"296 296 $((300 * 301 / 2 - 50 - 100 - 200 - 250))" "... every good row landed, once"
+is "$(judge warned 'console.log(errs.map(e => e.value.line + ":" + code(e)).sort((a, b) => parseInt(a) - parseInt(b)).join(" "))')" \
+	"50:SQL_05 100:SQL_05 200:SQL_05 250:SQL_05" "... each bad row is one SQL_05 error record"
+is "$(judge warned 'for (const l of [50, 100, 200, 250]) console.log(msg(errs.find(e => e.value.line === l)))' |
+	sed -E 's/^SQLSTATE ([0-9A-Z]+): .*: (Data too long|Out of range|Duplicate entry|Column .name. cannot be null).*/\1 \2/')" \
+	"22001 Data too long
+22003 Out of range
+23000 Duplicate entry
+23000 Column 'name' cannot be null" "... with the server's SQLSTATE and message for that row"
+is "$(sql 'SELECT name, amount FROM warned WHERE id = 10' | tr '\t' ' ')" "n10 2.50" \
+	"... the first of two rows with one key is the one kept"
+is "$(sql 'SELECT amount FROM warned WHERE id = 275')" "1.01" \
+	"... a value only rounded (a note, not an error) lands"
 
 # ---- column types ---------------------------------------------------------------
 sql "CREATE TABLE typed (id INT PRIMARY KEY, flag BOOL, small TINYINT UNSIGNED, day DATE, at TIME(3),
