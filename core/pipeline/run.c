@@ -178,7 +178,10 @@ static void run_poll(pipeline_run *run)
         in_flight = NULL;
         if (older && runner_complete(older) != 0)
             return;
-        if (last || !r->deferred) {
+        /* Flushed already, by the older batch's retries: its own retries
+         * go before the next batch is written, so that retried records
+         * keep the order of their batches. */
+        if (last || !r->deferred || runner_flushed_early(r)) {
             if (runner_complete(r) != 0 || last)
                 return;
             continue;

@@ -137,6 +137,11 @@ int runner_write(runner *r, bool overlap);
 int runner_complete(runner *r);
 /* True when the pipeline has a destination runner_write can overlap. */
 bool pipeline_can_overlap(const pipeline *p);
+/* True when a destination that runner_write left for runner_complete was
+ * flushed already, by the other runner's retries (flushes keep the order
+ * of writes): run_poll then completes the batch before the next one, so
+ * that its retries come before that batch's records. */
+bool runner_flushed_early(const runner *r);
 
 /* Calls into a stage instance, holding its lock when it is shared. */
 static inline void instance_enter(stage_instance *inst)

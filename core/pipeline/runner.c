@@ -362,6 +362,14 @@ static bool can_defer(const stage_run *s)
     return s->ps->def->flush && !s->inst->shared;
 }
 
+bool runner_flushed_early(const runner *r)
+{
+    for (size_t i = 0; i < r->run->p->n_stages; i++)
+        if (r->stages[i].deferred && !r->stages[i].unflushed)
+            return true;
+    return false;
+}
+
 bool pipeline_can_overlap(const pipeline *p)
 {
     for (size_t i = 0; i < p->n_stages; i++) {

@@ -84,6 +84,10 @@ is "$(grep -cx '0 0 50' retry.log)" 2 "the retried records are offered again, al
 is "$(flushed retry.log | grep -cx 150)" 3 "a record retried twice is offered three times"
 is "$(grep -v '^W' retry.log | awk 'NF == 3 { print $2 "," $3 }' | tr '\n' ' ')" \
 	"0,50 0,50 100,150 100,150 200,250 200,250 " "retried records keep the order of their batches"
+# Batch 2 is flushed inside batch 1's retries; its own retries come before
+# batch 3 is written (the first seq of each flushed offer, in order).
+is "$(grep -v '^W' retry.log | cut -d' ' -f2 | tr '\n' ' ')" "0 100 0 0 100 100 200 200 200 " \
+	"a batch flushed during the previous one's retries has its retries before the next batch"
 
 # ---- failures: what was not flushed is not committed -------------------------
 pipeline fail '{ "preset": "taxi", "records": 1000, "batch_size": 100 }' '{ "log": "fail.log", "fail_at_call": 4 }'
