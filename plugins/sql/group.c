@@ -156,7 +156,8 @@ void sql_groups_build(sql_sink *s, sluice_batch *in)
         slot->group.rows[slot->fill++] = (sql_row){i, s->rec_values[i]};
     }
     /* Generations in order, groups of one generation as they came: a
-     * stable insertion sort (rec_group is not used after this). */
+     * stable insertion sort.  rec_group is read after this only to tell a
+     * record with a row from one without, which the sort does not change. */
     for (size_t g = 1; g < s->n_groups; g++) {
         sql_group_slot slot = s->groups[g];
         size_t j = g;

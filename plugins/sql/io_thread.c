@@ -13,9 +13,13 @@
  * Order: a job that ends in SQL_RETRY (connection lost, deadlock) has
  * its records offered again by the core only after the next batch, which
  * may be queued already, is flushed (sluice/stage.h).  So that an upsert
- * of one key in both never lands out of order, a job that starts while
- * an earlier job's retry is not settled yet is not run: its records are
- * retried too, after the earlier ones.
+ * of one key in both never lands out of order, a job queued before the
+ * previous one was settled is not run when that one ended in SQL_RETRY
+ * (run or skipped) or SQL_FATAL: its records are retried too, after the
+ * earlier ones.  The same holds behind a batch whose write settled it with
+ * retries (a describe that lost the connection), until its flush.  The
+ * decision is taken from what was known at enqueue (`behind`), not from
+ * when the thread gets to the job, which a flush may precede.
  *
  * Who owns what, and what the thread may read: sink_impl.h, "Threads". */
 #include "config.h"
@@ -52,16 +56,17 @@ static void skip_job(sql_job *job)
 static void run_next_locked(sql_sink *s)
 {
     sql_jobs *q = &s->jobs;
-    sql_job *job = &q->slot[q->started++ % 2];
-    job->skipped = q->retry_unsettled;
+    uint64_t k = q->started++;
+    sql_job *job = &q->slot[k % 2];
+    const sql_job *prev = &q->slot[(k + 1) % 2]; /* job k - 1 when behind: not reused before k ran */
+    job->skipped = job->behind_write_retry ||
+                   (job->behind && (prev->status == SQL_RETRY || prev->status == SQL_FATAL));
     pthread_mutex_unlock(&q->lock);
     if (job->skipped)
         skip_job(job);
     else
         sql_job_run(s, job);
     pthread_mutex_lock(&q->lock);
-    if (!job->skipped && job->status == SQL_RETRY)
-        q->retry_unsettled = true;
     q->finished++;
 }
 
@@ -129,11 +134,6 @@ static int settle_oldest(sql_sink *s)
     sql_jobs *q = &s->jobs;
     sql_job *job = &q->slot[q->settled % 2];
     wait_finished(s, q->settled);
-    if (job->status == SQL_RETRY && !job->skipped) {
-        pthread_mutex_lock(&q->lock);
-        q->retry_unsettled = false; /* jobs queued from now on come after its retry */
-        pthread_mutex_unlock(&q->lock);
-    }
     int rc = sql_job_apply(s, job);
     job->batch = NULL;
     q->settled++;
@@ -143,6 +143,8 @@ static int settle_oldest(sql_sink *s)
 int sql_jobs_settle(sql_sink *s, sluice_batch *in)
 {
     sql_jobs *q = &s->jobs;
+    if (in == q->write_retry)
+        q->write_retry = NULL;
     uint64_t k = q->settled;
     while (k < q->queued && q->slot[k % 2].batch != in)
         k++;
@@ -182,6 +184,8 @@ int sql_jobs_enqueue(sql_sink *s, sluice_batch *in)
     sql_job *job = &q->slot[q->queued % 2];
     job->batch = in;
     take_plan(job, s);
+    job->behind = q->queued > q->settled;
+    job->behind_write_retry = q->write_retry != NULL;
     pthread_mutex_lock(&q->lock);
     q->queued++;
     pthread_cond_signal(&q->work);

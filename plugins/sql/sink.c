@@ -151,6 +151,7 @@ static int plan_failed(sql_sink *s, sluice_batch *in, size_t from, const sql_err
     sql_sink_disconnect(s);
     if (err->status == SQL_RETRY) {
         *done = true;
+        s->jobs.write_retry = in; /* jobs queued before its flush come after its records */
         sql_mark_retry(s, in, s->rec_group, from, err);
         return SLUICE_OK;
     }

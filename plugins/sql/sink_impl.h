@@ -76,6 +76,8 @@ typedef struct sql_job {
     /* The result (sql_job_run): SQL_OK, SQL_RETRY (err), SQL_FATAL (fatal). */
     sql_status status;
     bool skipped;            /* not run: an earlier job's retry comes first (io_thread.c) */
+    bool behind;             /* queued while the previous job was not settled */
+    bool behind_write_retry; /* queued while a batch settled in write with retries was not flushed */
     sql_error err;
     char fatal[1024];        /* the message the stage fails with */
     /* The refused rows and their reasons, malloc'ed (the thread may not
@@ -100,7 +102,7 @@ typedef struct sql_jobs {
     bool running;        /* the thread was started (and not joined) */
     bool stop;
     bool inline_mode;
-    bool retry_unsettled; /* a job ended in SQL_RETRY and is not settled yet */
+    const sluice_batch *write_retry; /* settled in write with retries, not flushed yet */
 } sql_jobs;
 
 /* Upsert: the generation of the last row seen with a key (group.c). */

@@ -237,7 +237,7 @@ static sql_status fake_write_rows_impl(sql_conn *conn, const sql_group *g, size_
     fake.writes++;
     fake.bulk_writes += bulk;
     if (fake.write_delay_us)
-        nanosleep(&(struct timespec){0, 1000L * fake.write_delay_us}, NULL);
+        nanosleep(&(struct timespec){fake.write_delay_us / 1000000, 1000L * (fake.write_delay_us % 1000000)}, NULL);
     size_t o = strlen(fake.shapes);
     snprintf(fake.shapes + o, sizeof fake.shapes - o, "%s%s:%zu:%zu", o ? " " : "", g->table->name, g->n_columns,
              hi - lo);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -107,6 +108,7 @@ static void retry_in_the_thread(void **state)
     (void)state;
     assert_int_equal(sql_test_start_threaded("{\"table\": \"trips\"}"), SLUICE_OK);
     fake.retry_commit = 1;
+    fake.write_delay_us = 2000; /* N+1 is queued while N runs */
     FILL(T.b, T.a, "{\"id\": 1}", "{\"id\": \"x\"}", "{\"id\": 2, \"note\": \"bad\"}");
     FILL(T.b2, T.a2, "{\"id\": 3}");
     assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
@@ -138,6 +140,87 @@ static void retry_in_the_thread(void **state)
     assert_string_equal(fake.committed[0], "trips:id=1");
     assert_string_equal(fake.committed[1], "trips:id=3");
     assert_int_equal(fake.n_committed, 2);
+}
+
+static void wait_job_finished(uint64_t k)
+{
+    sql_sink *s = T.sink;
+    for (;;) {
+        pthread_mutex_lock(&s->jobs.lock);
+        bool done = s->jobs.finished > k;
+        pthread_mutex_unlock(&s->jobs.lock);
+        if (done)
+            return;
+        usleep(100);
+    }
+}
+
+/* N's retry finished before N+1 was queued (the thread idle), and
+ * flush(N) may run before the thread gets to N+1: N+1 is retried all the
+ * same (decided at enqueue). */
+static void retry_finished_before_next_queued(void **state)
+{
+    (void)state;
+    assert_int_equal(sql_test_start_threaded("{\"table\": \"trips\"}"), SLUICE_OK);
+    fake.retry_commit = 1;
+    FILL(T.b, T.a, "{\"id\": 1}");
+    FILL(T.b2, T.a2, "{\"id\": 3}");
+    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    wait_job_finished(0);
+    assert_int_equal(sql_sink_write(T.sink, T.b2), SLUICE_OK);
+    assert_int_equal(sql_sink_flush(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_sink_flush(T.sink, T.b2), SLUICE_OK);
+    assert_string_equal(sql_test_outcome_of(T.b, 0), "retry");
+    assert_string_equal(sql_test_outcome_of(T.b2, 0), "retry");
+}
+
+/* The same inline, where jobs run only when flushed. */
+static void retry_inline(void **state)
+{
+    (void)state;
+    assert_int_equal(sql_test_start("{\"table\": \"trips\"}"), SLUICE_OK);
+    fake.retry_commit = 1;
+    FILL(T.b, T.a, "{\"id\": 1}");
+    FILL(T.b2, T.a2, "{\"id\": 3}");
+    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_sink_write(T.sink, T.b2), SLUICE_OK);
+    assert_int_equal(sql_sink_flush(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_sink_flush(T.sink, T.b2), SLUICE_OK);
+    assert_string_equal(sql_test_outcome_of(T.b, 0), "retry");
+    assert_string_equal(sql_test_outcome_of(T.b2, 0), "retry");
+}
+
+/* N+1 settled in write with retries (its describe lost the connection):
+ * N+2, written before N+1 is flushed, is retried, not written before
+ * N+1's records. */
+static void write_settled_retry_next_is_written(void **state)
+{
+    (void)state;
+    assert_int_equal(sql_test_start_threaded("{\"table\": \"${record:value('/t')}\", \"operation\": \"upsert\"}"),
+                     SLUICE_OK);
+    arena *a3 = arena_new(0);
+    sluice_batch *b3 = batch_new(a3);
+    FILL(T.b, T.a, "{\"t\": \"trips\", \"id\": 1}");
+    assert_int_equal(sql_test_write(), SLUICE_OK); /* trips cached */
+    FILL(T.b, T.a, "{\"t\": \"trips\", \"id\": 1}");                                  /* N (R0) */
+    FILL(T.b2, T.a2, "{\"t\": \"Mixed\", \"id\": 5}", "{\"t\": \"trips\", \"id\": 2, \"note\": \"old\"}"); /* N+1 */
+    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    fake.retry_describe = 1; /* touched while N's job may run: only read at describe, after wait_idle */
+    assert_int_equal(sql_sink_write(T.sink, T.b2), SLUICE_OK); /* Mixed: miss, describe lost: settled */
+    assert_int_equal(sql_sink_flush(T.sink, T.b), SLUICE_OK);    /* complete(R0) */
+    FILL(T.b, T.a, "{\"t\": \"trips\", \"id\": 2, \"note\": \"new\"}"); /* N+2 (R0) */
+    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_sink_flush(T.sink, T.b2), SLUICE_OK); /* complete(R1): flush N+1 */
+    assert_string_equal(sql_test_outcome_of(T.b2, 1), "retry");
+    assert_int_equal(sql_sink_flush(T.sink, T.b), SLUICE_OK); /* retry_destination: flush_through */
+    const char *n2 = sql_test_outcome_of(T.b, 0);
+    FILL(b3, a3, "{\"t\": \"Mixed\", \"id\": 5}", "{\"t\": \"trips\", \"id\": 2, \"note\": \"old\"}");
+    assert_int_equal(sql_sink_write(T.sink, b3), SLUICE_OK);
+    assert_int_equal(sql_sink_flush(T.sink, b3), SLUICE_OK);
+    batch_free(b3);
+    arena_free(a3);
+    assert_string_equal(n2, "retry");
+    assert_int_equal(fake_count("trips:id=2,note=new"), 0);
 }
 
 /* A retry settled before the next batch was written (write and flush at
@@ -234,6 +317,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(cache_miss_takes_the_connection_back, sql_test_setup, sql_test_teardown),
         cmocka_unit_test_setup_teardown(retry_in_the_thread, sql_test_setup, sql_test_teardown),
         cmocka_unit_test_setup_teardown(retry_then_next_batch, sql_test_setup, sql_test_teardown),
+        cmocka_unit_test_setup_teardown(retry_finished_before_next_queued, sql_test_setup, sql_test_teardown),
+        cmocka_unit_test_setup_teardown(retry_inline, sql_test_setup, sql_test_teardown),
+        cmocka_unit_test_setup_teardown(write_settled_retry_next_is_written, sql_test_setup, sql_test_teardown),
         cmocka_unit_test_setup_teardown(fatal_in_the_thread, sql_test_setup, sql_test_teardown),
         cmocka_unit_test_setup_teardown(destroy_with_batches_in_flight, sql_test_setup, sql_test_teardown),
         cmocka_unit_test_setup_teardown(settled_in_write, sql_test_setup, sql_test_teardown),
