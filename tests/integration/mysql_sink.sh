@@ -8,7 +8,9 @@
 # NUL, look-alikes of NULL, unicode), table names from records that
 # try an injection refused with every table intact, the Unix socket and TCP,
 # TLS require / verify-full against a self-signed server, the server killed
-# and restarted mid-run (nothing lost; with upsert no duplicate), and
+# and restarted mid-run (nothing lost; with upsert no duplicate), upserts
+# of a key never going back to an older record while connections are lost
+# with batches overlapping, and
 # `sluice validate` on bad configs without any server.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
@@ -357,6 +359,43 @@ SLUICE_MYSQL_NO_BULK=1 "$SLUICE" run kill.json --state-dir state-kill2 --log-lev
 is "$rc" 0 "an upsert of rows that exist (multi-row INSERT): exit 0" "$(cat kill2.err)"
 is "$(sql "SELECT COUNT(*), SUM(vendor_id = 'OLD') FROM trips" | tr '\t' ' ')" "$N 0" \
 	"upsert again: same rows, every one updated"
+
+# ---- upsert order while connections are lost ------------------------------------
+# Batches overlap (the sink's I/O thread writes batch N while the runner
+# plans N+1); a lost connection retries a batch after the next one was
+# written, and the sink then retries that one too, so that no key's upsert
+# goes back to an older record.  A trigger logs every write; 20 times
+# 0.4 s apart, every session of user sluice is killed.
+sql "CREATE TABLE ord (vendor_id VARCHAR(3) PRIMARY KEY, seq BIGINT);
+	CREATE TABLE ord_log (id BIGINT AUTO_INCREMENT PRIMARY KEY, vendor_id VARCHAR(3), seq BIGINT);
+	CREATE TRIGGER ord_ins AFTER INSERT ON ord FOR EACH ROW INSERT INTO ord_log (vendor_id, seq) VALUES (NEW.vendor_id, NEW.seq);
+	CREATE TRIGGER ord_upd AFTER UPDATE ON ord FOR EACH ROW INSERT INTO ord_log (vendor_id, seq) VALUES (NEW.vendor_id, NEW.seq);"
+cat >ord.json <<JSON
+{ "pipeline": "ord",
+  "retry": { "attempts": 100, "backoff": "50ms", "max_backoff": "200ms" },
+  "stages": [
+    { "id": "gen", "stage": "dev:generator",
+      "config": { "preset": "taxi", "seed": 3, "batch_size": 100, "rate": 3000, "corrupt_fraction": 0 } },
+    { "id": "db", "stage": "mysql", "inputs": ["gen"],
+      "config": { $SOCK, "table": "ord", "operation": "upsert", "connect_timeout": "2s" } } ] }
+JSON
+"$SLUICE" run ord.json --state-dir state-ord --log-level warn >ord.out 2>ord.err &
+pid=$!
+ord_started() { (($(sql 'SELECT COUNT(*) FROM ord_log') > 0)); }
+wait_until 30 ord_started || diag "no rows arrived in ord"
+for _ in $(seq 20); do
+	for id in $(sql "SELECT id FROM information_schema.processlist WHERE user = 'sluice'"); do
+		sql "KILL CONNECTION $id" 2>/dev/null || true
+	done
+	sleep 0.4
+done
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+is "$rc" 0 "upsert order: the run goes on through lost connections (exit 0)" "$(tail -n 3 ord.err)"
+like "$(cat ord.err)" 'offered again' "upsert order: connections were lost and batches retried"
+is "$(sql "SELECT COUNT(*) FROM (SELECT seq < LAG(seq) OVER (PARTITION BY vendor_id ORDER BY id) AS back
+	FROM ord_log) x WHERE back")" 0 "upsert order: no key's row ever went back to an older record"
 
 # ---- validate: bad configs, no server needed -----------------------------------
 # NAME CONFIG: a descriptor with a mysql stage of this config, validated.
