@@ -364,8 +364,11 @@ is "$(sql "SELECT COUNT(*), SUM(vendor_id = 'OLD') FROM trips" | tr '\t' ' ')" "
 # Batches overlap (the sink's I/O thread writes batch N while the runner
 # plans N+1); a lost connection retries a batch after the next one was
 # written, and the sink then retries that one too, so that no key's upsert
-# goes back to an older record.  A trigger logs every write; 20 times
-# 0.4 s apart, every session of user sluice is killed.
+# goes back to a record of an older batch.  A trigger logs every write;
+# 20 times 0.4 s apart, every session of user sluice is killed.  A batch
+# whose COMMIT went through while its connection died is written again
+# (at least once): its own rows then repeat in order, which is no going
+# back; seq DIV 100 is a record's batch (batch_size 100).
 sql "CREATE TABLE ord (vendor_id VARCHAR(3) PRIMARY KEY, seq BIGINT);
 	CREATE TABLE ord_log (id BIGINT AUTO_INCREMENT PRIMARY KEY, vendor_id VARCHAR(3), seq BIGINT);
 	CREATE TRIGGER ord_ins AFTER INSERT ON ord FOR EACH ROW INSERT INTO ord_log (vendor_id, seq) VALUES (NEW.vendor_id, NEW.seq);
@@ -394,8 +397,8 @@ rc=0
 wait "$pid" || rc=$?
 is "$rc" 0 "upsert order: the run goes on through lost connections (exit 0)" "$(tail -n 3 ord.err)"
 like "$(cat ord.err)" 'offered again' "upsert order: connections were lost and batches retried"
-is "$(sql "SELECT COUNT(*) FROM (SELECT seq < LAG(seq) OVER (PARTITION BY vendor_id ORDER BY id) AS back
-	FROM ord_log) x WHERE back")" 0 "upsert order: no key's row ever went back to an older record"
+is "$(sql "SELECT COUNT(*) FROM (SELECT seq DIV 100 < LAG(seq) OVER (PARTITION BY vendor_id ORDER BY id) DIV 100
+	AS back FROM ord_log) x WHERE back")" 0 "upsert order: no key's row ever went back to an older batch's record"
 
 # ---- validate: bad configs, no server needed -----------------------------------
 # NAME CONFIG: a descriptor with a mysql stage of this config, validated.

@@ -422,8 +422,11 @@ done
 # Batches overlap (the sink's I/O thread writes batch N while the runner
 # plans N+1), and a lost connection retries a batch after the next one was
 # written: the sink then retries that one too, so that no key's upsert goes
-# back to an older record.  A trigger logs every write; 25 times 0.4 s
-# apart, every session of the run is terminated.
+# back to a record of an older batch.  A trigger logs every write; 25 times
+# 0.4 s apart, every session of the run is terminated.  A batch whose COMMIT
+# went through while its connection died is written again (at least
+# once): its own rows then repeat in order, which is no going back; seq /
+# 100 is a record's batch (batch_size 100).
 pg_sql 'CREATE TABLE ord (vendor_id text PRIMARY KEY, seq int8)'
 pg_sql 'CREATE TABLE ord_log (id bigserial PRIMARY KEY, vendor_id text, seq int8)'
 pg_sql 'CREATE FUNCTION ord_log() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -451,8 +454,8 @@ rc=0
 wait "$pid" || rc=$?
 is "$rc" 0 "upsert order: the run goes on through lost connections (exit 0)" "$(tail -n 3 ord.err)"
 like "$(cat ord.err)" 'offered again' "upsert order: connections were lost and batches retried"
-is "$(pg_sql "SELECT count(*) FROM (SELECT seq < lag(seq) OVER (PARTITION BY vendor_id ORDER BY id) AS back
-	FROM ord_log) x WHERE back")" 0 "upsert order: no key's row ever went back to an older record"
+is "$(pg_sql "SELECT count(*) FROM (SELECT seq / 100 < lag(seq) OVER (PARTITION BY vendor_id ORDER BY id) / 100
+	AS back FROM ord_log) x WHERE back")" 0 "upsert order: no key's row ever went back to an older batch's record"
 
 # ==== validate ============================================================================
 validate() { # NAME CONFIG: sets rc and out
