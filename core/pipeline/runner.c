@@ -354,12 +354,12 @@ static int start_destination(runner *r, stage_run *s)
     return 0;
 }
 
-/* Whether runner_write may leave this destination's outcomes for later:
- * only a stage with flush, and not a shared one, whose calls other
- * runners interleave. */
-static bool can_defer(const stage_run *s)
+/* Whether runner_write may leave this stage's outcomes for later: only a
+ * destination with flush, and not a shared one, whose calls other runners
+ * interleave. */
+static bool can_defer(const pipeline_stage *ps)
 {
-    return s->ps->def->flush && !s->inst->shared;
+    return ps->def->kind == SLUICE_DESTINATION && ps->def->flush && !(ps->def->flags & SLUICE_STAGE_SHARED);
 }
 
 bool runner_flushed_early(const runner *r)
@@ -372,11 +372,9 @@ bool runner_flushed_early(const runner *r)
 
 bool pipeline_can_overlap(const pipeline *p)
 {
-    for (size_t i = 0; i < p->n_stages; i++) {
-        const pipeline_stage *ps = &p->stages[i];
-        if (ps->def->kind == SLUICE_DESTINATION && ps->def->flush && !(ps->def->flags & SLUICE_STAGE_SHARED))
+    for (size_t i = 0; i < p->n_stages; i++)
+        if (can_defer(&p->stages[i]))
             return true;
-    }
     return false;
 }
 
@@ -593,7 +591,7 @@ int runner_write(runner *r, bool overlap)
                 preview_output(r, s, j, s->lanes[j]);
         } else {
             preview_output(r, s, SIZE_MAX, s->input);
-            deferred = write && overlap && can_defer(s);
+            deferred = write && overlap && can_defer(s->ps);
             if (deferred)
                 step = start_destination(r, s);
             else if (write)
