@@ -7,9 +7,10 @@
 # table ("taxi": one column per field, primary key seq) of each server, in
 # the same invocation:
 #   postgres:destination    generator -> sink, batch_size B (a transaction
-#   mysql:destination       per batch), connected over the Unix socket;
+#   mysql:destination       per batch), connected over the Unix socket
+#                           (two connections: the default `connections`);
 #                           also with the generator's threads 2 ("2
-#                           runners": 2 runners, 2 connections), whose
+#                           runners": 2 runners, 4 connections), whose
 #                           ratio to the single-stream bulk load is printed
 #                           apart from the headline (one runner)
 #   psql \copy              the CSV in one COPY: the bulk load

@@ -186,6 +186,9 @@ const sql_backend mysql_backend = {
     .name = "mysql",
     .default_port = 3306,
     .has_nonfinite = false, /* FLOAT / DOUBLE take no NaN nor infinities */
+    /* The server is idle while the client serializes a batch and during
+     * COMMIT's round trip: a second connection fills those (issue 7). */
+    .insert_lanes = 2,
     .connect = my_connect,
     .disconnect = my_disconnect,
     .exec = my_exec,

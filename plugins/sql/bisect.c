@@ -12,7 +12,9 @@
  *     those are the record errors.  k bad rows out of n cost O(k log n)
  *     statements; good rows end up written once, since a failed attempt
  *     is rolled back to its savepoint.
- *   COMMIT; only then are the refused rows reported as record errors.
+ *   COMMIT, once the previous batch committed (io_thread.c, "Lanes";
+ *   else ROLLBACK, and the rows' records are offered again); only then
+ *   are the refused rows reported as record errors.
  *
  * The savepoint is released after a rollback to it too: both servers
  * keep a savepoint after ROLLBACK TO, and PostgreSQL would otherwise stack
@@ -24,9 +26,9 @@
  * their refusal was never committed).  Anything else stops the pipeline
  * naming the table or statement and the SQLSTATE.
  *
- * This runs on the sink's I/O thread (io_thread.c): the outcome is left in
- * the job, in memory the job owns, and the runner marks the records at
- * flush (sink.c, sql_job_apply). */
+ * This runs on one of the sink's I/O threads (io_thread.c): the outcome
+ * is left in the job, in memory the job owns, and the runner marks the
+ * records at flush (sink.c, sql_job_apply). */
 #include "config.h"
 
 #include <stdio.h>
@@ -38,6 +40,7 @@
 typedef struct txn {
     sql_sink *s;
     sql_job *job;
+    sql_conn **conn;    /* the lane's */
     sql_error err;      /* the last failure */
     sql_error data_err; /* the last failed attempt's data error */
     const char *where;  /* what failed, for the stage's message: a statement ... */
@@ -48,7 +51,8 @@ typedef struct txn {
  * constraint at COMMIT, say) cannot be bisected, so it stops the pipeline. */
 static sql_status exec(txn *t, const char *sql)
 {
-    sql_status st = t->s->backend->exec(t->s->conn, sql, &t->err);
+    sql_status st = t->s->backend->exec(*t->conn, sql, &t->err);
+    sql_job_progressed(t->job);
     if (st != SQL_OK && st != SQL_RETRY) {
         t->where = sql;
         t->table = NULL;
@@ -64,7 +68,8 @@ static sql_status attempt(txn *t, const sql_group *g, size_t lo, size_t hi, bool
     sql_status st = exec(t, "SAVEPOINT sluice");
     if (st != SQL_OK)
         return st;
-    st = t->s->backend->write_rows(t->s->conn, g, lo, hi, bulk, &t->err);
+    st = t->s->backend->write_rows(*t->conn, g, lo, hi, bulk, &t->err);
+    sql_job_progressed(t->job);
     if (st == SQL_OK)
         return exec(t, "RELEASE SAVEPOINT sluice");
     if (st != SQL_DATA_ERROR) {
@@ -144,9 +149,9 @@ static void fail(txn *t)
 {
     sql_sink *s = t->s;
     sql_error ignored;
-    if (s->conn)
-        s->backend->exec(s->conn, "ROLLBACK", &ignored);
-    sql_sink_disconnect(s);
+    if (*t->conn)
+        s->backend->exec(*t->conn, "ROLLBACK", &ignored);
+    sql_sink_disconnect(s, t->conn);
     char where[300];
     if (t->table)
         snprintf(where, sizeof where, "writing to table \"%s\"", t->table);
@@ -156,18 +161,33 @@ static void fail(txn *t)
     sql_fail_text(t->job->fatal, sizeof t->job->fatal, where, &t->err);
 }
 
-void sql_transaction(sql_sink *s, sql_job *job)
+/* Rolls back a transaction that wrote everything but may not commit
+ * (sql_jobs_may_commit set the job's outcome): the connection stays
+ * unless the ROLLBACK fails. */
+static void roll_back(txn *t)
+{
+    sql_error ignored;
+    if (t->s->backend->exec(*t->conn, "ROLLBACK", &ignored) != SQL_OK)
+        sql_sink_disconnect(t->s, t->conn);
+}
+
+void sql_transaction(sql_sink *s, sql_job *job, sql_conn **conn)
 {
     if (job->n_groups == 0)
         return;
-    txn t = {.s = s, .job = job};
+    uint64_t began = sql_now_ms();
+    txn t = {.s = s, .job = job, .conn = conn};
     sql_status st = exec(&t, "BEGIN");
     for (size_t g = 0; st == SQL_OK && g < job->n_groups; g++)
         st = write_group(&t, &job->groups[g].group);
+    if (st == SQL_OK && !sql_jobs_may_commit(s, job, began)) {
+        roll_back(&t);
+        return;
+    }
     if (st == SQL_OK)
         st = exec(&t, "COMMIT");
     if (st == SQL_RETRY) { /* the transaction is gone: the rows' records are offered again */
-        sql_sink_disconnect(s);
+        sql_sink_disconnect(s, conn);
         job->status = SQL_RETRY;
         job->err = t.err;
     } else if (st != SQL_OK) {

@@ -1,4 +1,5 @@
-/* plugins/sql/io_thread.c — the sink's I/O thread and its two job slots.
+/* plugins/sql/io_thread.c — the sink's I/O threads ("lanes") and its two
+ * job slots.
  *
  * Issue 7's speed target needs the client's work on batch N+1 (table
  * expression, mapping, conversion, grouping) to overlap the server's work
@@ -6,35 +7,67 @@
  * plus server CPU.  So write() plans the batch on the runner and queues
  * its transaction here; flush() waits for it and marks the records
  * (sluice/stage.h, flush: at most two batches written and not flushed,
- * flushed in write order).  The thread only talks to the server: outcomes
+ * flushed in write order).  The threads only talk to the server: outcomes
  * are applied to the batch on the runner (sql_job_apply), since the SDK's
  * calls on a batch belong to the thread that was handed it.
+ *
+ * Lanes.  With one lane, one thread runs the jobs in turn on one
+ * connection.  With two (inserts, `connections` 2), each lane has its own
+ * thread and connection, and a job queued while the previous one is still
+ * in flight goes to the other lane: batch N+1 is sent and executed while
+ * N is still being executed or committed, so the server's second core
+ * works, and the client's serialization and COMMIT's round trips no
+ * longer leave the server idle.  A job queued with nothing in flight
+ * stays on the previous one's lane (retries, origins that do not
+ * overlap: one session does).  Commits stay in job order: a job whose
+ * predecessor is not finished waits for it before COMMIT
+ * (sql_jobs_may_commit), and rolls back when that one did not commit, so
+ * what is committed is always a prefix of the batches.  That wait is
+ * invisible to the server's deadlock detection: N+1 waiting here while N
+ * waits in the server for a row N+1 locked (one unique key in both, N+1
+ * there first) would hang both.  So N+1 gives up once N has sent no
+ * statement for as long as N+1's own transaction took (at least a
+ * second): it rolls back, which frees N, and its records are offered
+ * again after N's.  Upserts keep one lane: one key updated in two batches
+ * in a row is the normal case there, and N+1 would often lock it first.
  *
  * Order: a job that ends in SQL_RETRY (connection lost, deadlock) has
  * its records offered again by the core only after the next batch, which
  * may be queued already, is flushed (sluice/stage.h).  So that an upsert
  * of one key in both never lands out of order, a job queued before the
- * previous one was settled is not run when that one ended in SQL_RETRY
- * (run or skipped) or SQL_FATAL: its records are retried too, after the
- * earlier ones.  The same holds behind a batch whose write settled it with
- * retries (a describe that lost the connection), until its flush.  The
- * decision is taken from what was known at enqueue (`behind`), not from
- * when the thread gets to the job, which a flush may precede.
+ * previous one was settled is not committed when that one ended in
+ * SQL_RETRY (run or skipped) or SQL_FATAL: its records are retried too,
+ * after the earlier ones (not even run when that is known as it starts).
+ * The same holds behind a batch whose write settled it with retries (a
+ * describe that lost the connection), until its flush.  The decision is
+ * taken from what was known at enqueue (`behind`), not from when a thread
+ * gets to the job, which a flush may precede.
  *
- * Who owns what, and what the thread may read: sink_impl.h, "Threads". */
+ * Who owns what, and what the threads may read: sink_impl.h, "Threads". */
 #include "config.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sink_impl.h"
 
-void sql_jobs_init(sql_jobs *q)
+/* The least a job waits before COMMIT for a predecessor that sends no
+ * statement (see above). */
+#define SQL_COMMIT_PATIENCE_MIN_MS 1000
+
+void sql_jobs_init(sql_jobs *q, unsigned lanes)
 {
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->work, NULL);
-    pthread_cond_init(&q->done, NULL);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC); /* for the timed wait in sql_jobs_may_commit */
+    pthread_cond_init(&q->done, &attr);
+    pthread_condattr_destroy(&attr);
+    q->lanes = lanes == 2 ? 2 : 1;
 }
 
 void sql_sink_set_inline(sql_sink *s)
@@ -42,46 +75,126 @@ void sql_sink_set_inline(sql_sink *s)
     s->jobs.inline_mode = true;
 }
 
-/* A job not run because an earlier one is to be retried first. */
-static void skip_job(sql_job *job)
+/* True once job k has finished (q->lock held).  Outcomes are kept by
+ * k % 3: jobs k - 1, k and k + 1 may be unsettled at once, and k + 2 is
+ * queued only once k is settled. */
+static bool finished(const sql_jobs *q, uint64_t k)
+{
+    return q->finished[k % 3] > k;
+}
+
+void sql_job_progressed(sql_job *job)
+{
+    atomic_fetch_add_explicit(&job->progress, 1, memory_order_relaxed);
+}
+
+/* A job not committed because an earlier one is to be retried first. */
+static void set_retry(sql_job *job, const char *why)
 {
     job->status = SQL_RETRY;
     job->n_rejected = 0;
     job->reasons_len = 0;
-    sql_error_set(&job->err, SQL_RETRY, NULL, 0, "an earlier batch is written again first");
+    sql_error_set(&job->err, SQL_RETRY, NULL, 0, "%s", why);
 }
 
-/* Runs the next queued job, with q->lock held on entry and on return
- * (not while it runs); the thread's loop, or the caller's in inline mode. */
-static void run_next_locked(sql_sink *s)
+static const char earlier_first[] = "an earlier batch is written again first";
+
+/* Runs the job on its lane's connection, with q->lock held on entry and
+ * on return (not while it runs); a lane's loop, or the caller's in inline
+ * mode.  The job's predecessor is known to have failed here only when it
+ * has finished; else sql_jobs_may_commit looks again before COMMIT. */
+static void run_locked(sql_sink *s, sql_job *job)
 {
     sql_jobs *q = &s->jobs;
-    uint64_t k = q->started++;
-    sql_job *job = &q->slot[k % 2];
-    const sql_job *prev = &q->slot[(k + 1) % 2]; /* job k - 1 when behind: not reused before k ran */
-    job->skipped = job->behind_write_retry ||
-                   (job->behind && (prev->status == SQL_RETRY || prev->status == SQL_FATAL));
+    uint64_t k = job->seq;
+    job->waiting = false;
+    bool prev_failed = job->behind && finished(q, k - 1) && q->failed[(k - 1) % 3];
+    bool skip = job->behind_write_retry || prev_failed;
     pthread_mutex_unlock(&q->lock);
-    if (job->skipped)
-        skip_job(job);
+    if (skip)
+        set_retry(job, earlier_first);
     else
-        sql_job_run(s, job);
+        sql_job_run(s, job, &s->conn[job->lane]);
     pthread_mutex_lock(&q->lock);
-    q->finished++;
+    q->failed[k % 3] = job->status != SQL_OK;
+    q->finished[k % 3] = k + 1;
+    pthread_cond_broadcast(&q->done);
 }
 
-static void *io_main(void *arg)
+uint64_t sql_now_ms(void)
 {
-    sql_sink *s = arg;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static struct timespec ms_timespec(uint64_t ms)
+{
+    return (struct timespec){.tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000};
+}
+
+bool sql_jobs_may_commit(sql_sink *s, sql_job *job, uint64_t began_ms)
+{
+    if (!job->behind)
+        return true; /* its predecessor was settled before it was queued */
+    sql_jobs *q = &s->jobs;
+    uint64_t k = job->seq;
+    /* Job k - 1's slot is not reused before k - 1 is settled, so not
+     * while the loop below reads it. */
+    sql_job *prev = &q->slot[(k - 1) % 2];
+    uint64_t own = sql_now_ms() - began_ms;
+    uint64_t patience = own > SQL_COMMIT_PATIENCE_MIN_MS ? own : SQL_COMMIT_PATIENCE_MIN_MS;
+    pthread_mutex_lock(&q->lock);
+    uint64_t seen = atomic_load_explicit(&prev->progress, memory_order_relaxed);
+    struct timespec deadline = ms_timespec(sql_now_ms() + patience);
+    bool stalled = false;
+    while (!finished(q, k - 1) && !q->stop && !stalled) {
+        if (pthread_cond_timedwait(&q->done, &q->lock, &deadline) != ETIMEDOUT)
+            continue;
+        uint64_t now = atomic_load_explicit(&prev->progress, memory_order_relaxed);
+        stalled = now == seen && !finished(q, k - 1);
+        seen = now;
+        deadline = ms_timespec(sql_now_ms() + patience);
+    }
+    bool ok = finished(q, k - 1) && !q->failed[(k - 1) % 3];
+    bool stopping = q->stop;
+    pthread_mutex_unlock(&q->lock);
+    if (ok)
+        return true;
+    if (stalled)
+        sluice_log(s->ctx, SLUICE_LOG_WARN,
+                   "the previous batch sent no statement for %llu ms while this one waited to commit: this one "
+                   "is rolled back and offered again (each may have been waiting for a row the other holds)",
+                   (unsigned long long)patience);
+    set_retry(job, stalled ? "the previous batch's transaction stalled" : stopping ? "stopping" : earlier_first);
+    return false;
+}
+
+/* The oldest job queued for the lane and not started (q->lock held). */
+static sql_job *next_for(sql_jobs *q, unsigned lane)
+{
+    sql_job *next = NULL;
+    for (int i = 0; i < 2; i++) {
+        sql_job *job = &q->slot[i];
+        if (job->waiting && job->lane == lane && (!next || job->seq < next->seq))
+            next = job;
+    }
+    return next;
+}
+
+static void *lane_main(void *arg)
+{
+    sql_lane *lane = arg;
+    sql_sink *s = lane->sink;
     sql_jobs *q = &s->jobs;
     pthread_mutex_lock(&q->lock);
     for (;;) {
-        while (!q->stop && q->started == q->queued)
+        sql_job *job = NULL;
+        while (!q->stop && !(job = next_for(q, lane->index)))
             pthread_cond_wait(&q->work, &q->lock);
         if (q->stop) /* queued jobs are dropped: their batches are never flushed */
             break;
-        run_next_locked(s);
-        pthread_cond_broadcast(&q->done);
+        run_locked(s, job);
     }
     pthread_mutex_unlock(&q->lock);
     return NULL;
@@ -90,18 +203,21 @@ static void *io_main(void *arg)
 /* With every signal blocked (the thread inherits the mask in force at
  * pthread_create): signals belong to the core's threads (DESIGN §5), and
  * one landing here would interrupt the server's socket calls. */
-static int start_thread(sql_sink *s)
+static int start_lane(sql_sink *s, unsigned index)
 {
+    sql_lane *lane = &s->jobs.lane[index];
+    lane->sink = s;
+    lane->index = index;
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    int rc = pthread_create(&s->jobs.thread, NULL, io_main, s);
+    int rc = pthread_create(&lane->thread, NULL, lane_main, lane);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0) {
-        sluice_stage_fail(s->ctx, "starting the I/O thread: %s", strerror(rc));
+        sluice_stage_fail(s->ctx, "starting an I/O thread: %s", strerror(rc));
         return SLUICE_ERROR;
     }
-    s->jobs.running = true;
+    lane->started = true;
     return SLUICE_OK;
 }
 
@@ -109,24 +225,23 @@ static int start_thread(sql_sink *s)
 static void wait_finished(sql_sink *s, uint64_t k)
 {
     sql_jobs *q = &s->jobs;
-    if (q->inline_mode) {
-        pthread_mutex_lock(&q->lock);
-        while (q->finished <= k)
-            run_next_locked(s);
-        pthread_mutex_unlock(&q->lock);
-        return;
-    }
     pthread_mutex_lock(&q->lock);
-    while (q->finished <= k)
-        pthread_cond_wait(&q->done, &q->lock);
+    if (q->inline_mode) {
+        while (!finished(q, k))
+            run_locked(s, &q->slot[q->inline_next++ % 2]);
+    } else {
+        while (!finished(q, k))
+            pthread_cond_wait(&q->done, &q->lock);
+    }
     pthread_mutex_unlock(&q->lock);
 }
 
 void sql_jobs_wait_idle(sql_sink *s)
 {
-    /* queued is only changed by the runner, which is the caller */
-    if (s->jobs.queued > 0)
-        wait_finished(s, s->jobs.queued - 1);
+    /* queued is only changed by the runner, which is the caller; with two
+     * lanes the last job may finish before the one before it */
+    for (uint64_t k = s->jobs.settled; k < s->jobs.queued; k++)
+        wait_finished(s, k);
 }
 
 static int settle_oldest(sql_sink *s)
@@ -179,30 +294,37 @@ int sql_jobs_enqueue(sql_sink *s, sluice_batch *in)
     sql_jobs *q = &s->jobs;
     if (q->queued - q->settled == 2 && settle_oldest(s) != SLUICE_OK)
         return SLUICE_ERROR;
-    if (!q->inline_mode && !q->running && start_thread(s) != SLUICE_OK)
+    bool behind = q->queued > q->settled;
+    /* In flight: the previous job, on the other lane; else the previous
+     * lane, idle now. */
+    unsigned lane = behind && q->lanes == 2 ? 1 - q->last_lane : q->last_lane;
+    if (!q->inline_mode && !q->lane[lane].started && start_lane(s, lane) != SLUICE_OK)
         return SLUICE_ERROR;
     sql_job *job = &q->slot[q->queued % 2];
     job->batch = in;
     take_plan(job, s);
-    job->behind = q->queued > q->settled;
-    job->behind_write_retry = q->write_retry != NULL;
     pthread_mutex_lock(&q->lock);
+    job->seq = q->queued;
+    job->lane = q->last_lane = lane;
+    job->behind = behind;
+    job->behind_write_retry = q->write_retry != NULL;
+    job->waiting = true;
     q->queued++;
-    pthread_cond_signal(&q->work);
+    pthread_cond_broadcast(&q->work);
     pthread_mutex_unlock(&q->lock);
     return SLUICE_OK;
 }
 
 void sql_jobs_free(sql_jobs *q)
 {
-    if (q->running) {
-        pthread_mutex_lock(&q->lock);
-        q->stop = true;
-        pthread_cond_signal(&q->work);
-        pthread_mutex_unlock(&q->lock);
-        pthread_join(q->thread, NULL);
-        q->running = false;
-    }
+    pthread_mutex_lock(&q->lock);
+    q->stop = true;
+    pthread_cond_broadcast(&q->work);
+    pthread_cond_broadcast(&q->done); /* a job waiting for its predecessor rolls back */
+    pthread_mutex_unlock(&q->lock);
+    for (unsigned i = 0; i < 2; i++)
+        if (q->lane[i].started)
+            pthread_join(q->lane[i].thread, NULL);
     for (int i = 0; i < 2; i++) {
         free(q->slot[i].groups);
         free(q->slot[i].rec_group);

@@ -1,7 +1,7 @@
 /* plugins/sql/sink.c — a SQL destination instance: config, the lazy
  * connection, write(), which turns the batch's records into grouped rows
  * (table expression, table cache, mapping, conversion) and hands them to
- * the sink's I/O thread for the batch's transaction (io_thread.c,
+ * one of the sink's I/O threads for the batch's transaction (io_thread.c,
  * bisect.c), and flush(), which waits for it and marks the records.
  *
  * Outcomes, per record: a record error for what is wrong with the record
@@ -82,7 +82,11 @@ int sql_sink_init(sluice_stage_ctx *ctx, const sluice_config *config, const sql_
     s->expr_ctx = sluice_expr_ctx_new(ctx);
     s->converter.json = sluice_buf_new();
     s->converter.has_nonfinite = backend->has_nonfinite;
-    sql_jobs_init(&s->jobs);
+    /* Two lanes for inserts only (io_thread.c, "Lanes"). */
+    unsigned lanes = (unsigned)sluice_config_int(config, "connections");
+    if (s->operation != SQL_OP_INSERT || backend->insert_lanes < lanes)
+        lanes = 1;
+    sql_jobs_init(&s->jobs, lanes);
     *state = s;
     return SLUICE_OK;
 }
@@ -92,8 +96,9 @@ void sql_sink_destroy(void *state)
     sql_sink *s = state;
     if (!s)
         return;
-    sql_jobs_free(&s->jobs); /* joins the thread: the connection is ours again */
-    sql_sink_disconnect(s);
+    sql_jobs_free(&s->jobs); /* joins the threads: the connections are ours again */
+    sql_sink_disconnect(s, &s->conn[0]);
+    sql_sink_disconnect(s, &s->conn[1]);
     sql_table_cache_free(&s->cache);
     sql_scratch_free(s);
     for (size_t i = 0; i < s->n_overrides; i++)
@@ -105,17 +110,17 @@ void sql_sink_destroy(void *state)
     free(s);
 }
 
-void sql_sink_disconnect(sql_sink *s)
+void sql_sink_disconnect(sql_sink *s, sql_conn **conn)
 {
-    if (s->conn)
-        s->backend->disconnect(s->conn);
-    s->conn = NULL;
+    if (*conn)
+        s->backend->disconnect(*conn);
+    *conn = NULL;
 }
 
-bool sql_sink_connect(sql_sink *s, sql_error *err)
+bool sql_sink_connect(sql_sink *s, sql_conn **conn, sql_error *err)
 {
-    s->conn = s->backend->connect(&s->conn_config, err);
-    return s->conn != NULL;
+    *conn = s->backend->connect(&s->conn_config, err);
+    return *conn != NULL;
 }
 
 /* The message of a connect that failed with SQL_FATAL (no SQLSTATE: the
@@ -148,7 +153,7 @@ void sql_fail_text(char *buf, size_t size, const char *what, const sql_error *er
 static int plan_failed(sql_sink *s, sluice_batch *in, size_t from, const sql_error *err, const char *msg,
                        bool *done)
 {
-    sql_sink_disconnect(s);
+    sql_sink_disconnect(s, &s->conn[0]);
     if (err->status == SQL_RETRY) {
         *done = true;
         s->jobs.write_retry = in; /* jobs queued before its flush come after its records */
@@ -180,8 +185,8 @@ static int lookup_failed(sql_sink *s, sluice_batch *in, size_t from, const looku
 }
 
 /* The cache's entry for `name`.  A miss is described on the runner: it
- * takes the connection back from the I/O thread once that is idle, and
- * connects when there is none.  NULL with f filled on SQL_RETRY /
+ * takes the connections back from the I/O threads once they are idle,
+ * and connects conn[0] when there is none.  NULL with f filled on SQL_RETRY /
  * SQL_FATAL. */
 static sql_cached_table *lookup(sql_sink *s, const char *name, lookup_failure *f)
 {
@@ -190,8 +195,8 @@ static sql_cached_table *lookup(sql_sink *s, const char *name, lookup_failure *f
         return t;
     sql_jobs_wait_idle(s);
     f->name = name;
-    f->connecting = !s->conn;
-    if (!s->conn && !sql_sink_connect(s, &f->err))
+    f->connecting = !s->conn[0];
+    if (!s->conn[0] && !sql_sink_connect(s, &s->conn[0], &f->err))
         return NULL;
     f->connecting = false;
     return sql_table_lookup(s, name, &f->err);
@@ -310,18 +315,24 @@ int sql_sink_flush(void *state, sluice_batch *in)
     return sql_jobs_settle(state, in);
 }
 
-void sql_job_run(sql_sink *s, sql_job *job)
+void sql_job_run(sql_sink *s, sql_job *job, sql_conn **conn)
 {
     job->status = SQL_OK;
     job->n_rejected = 0;
     job->reasons_len = 0;
-    if (!s->conn && !sql_sink_connect(s, &job->err)) {
+    if (!*conn && !sql_sink_connect(s, conn, &job->err)) {
         job->status = job->err.status == SQL_RETRY ? SQL_RETRY : SQL_FATAL;
+        if (job->lane == 1) { /* a server's connection limit: say what asks for two */
+            char why[sizeof job->err.message];
+            memcpy(why, job->err.message, sizeof why);
+            snprintf(job->err.message, sizeof job->err.message,
+                     "the second connection (\"connections\": 1 makes do with one): %.400s", why);
+        }
         if (job->status == SQL_FATAL)
             connect_fail_text(s, job->fatal, sizeof job->fatal, &job->err);
         return;
     }
-    sql_transaction(s, job);
+    sql_transaction(s, job, conn);
 }
 
 int sql_job_apply(sql_sink *s, sql_job *job)

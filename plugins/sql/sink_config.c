@@ -46,6 +46,10 @@ static const sluice_config_key sink_keys[] = {
      .help = "A statement run after each connect (\"SET search_path TO ...\")."},
     {KEY, .name = "connect_timeout", .type = SLUICE_CONFIG_DURATION, .default_json = "\"10s\"",
      .help = "How long a connection attempt may take."},
+    {KEY, .name = "connections", .type = SLUICE_CONFIG_INT, .flags = SLUICE_CONFIG_RANGE, .default_json = "2",
+     .min = 1, .max = 2,
+     .help = "Connections per runner for inserts: with 2, a batch is written while the previous one commits "
+             "(commits in batch order); upserts use 1."},
     {KEY, .name = "schema", .type = SLUICE_CONFIG_STRING,
      .help = "The schema (postgres) or database (mysql) of the tables; unset: the connection's current one."},
     {KEY, .name = "table", .type = SLUICE_CONFIG_EXPRESSION, .flags = SLUICE_CONFIG_REQUIRED,

@@ -4,6 +4,7 @@
 #define SLUICE_PLUGINS_SQL_SINK_IMPL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include <sluice/expr.h>
 
@@ -58,8 +59,8 @@ typedef struct sql_group_slot {
     size_t generation; /* upsert: see group.c */
 } sql_group_slot;
 
-/* One batch's planned transaction, handed to the sink's I/O thread
- * (io_thread.c).  The plan arrays are the sink's scratch, swapped in at
+/* One batch's planned transaction, handed to one of the sink's I/O
+ * threads (io_thread.c).  The plan arrays are the sink's scratch, swapped in at
  * enqueue (no copy, no malloc once grown); the result is set by the
  * thread and applied to the batch by the runner (sql_job_apply). */
 typedef struct sql_rejected {
@@ -69,15 +70,19 @@ typedef struct sql_rejected {
 
 typedef struct sql_job {
     sluice_batch *batch;     /* NULL: the slot is free */
+    /* Set at enqueue, under lock (io_thread.c). */
+    uint64_t seq;            /* the job's number: queued before it */
+    unsigned lane;           /* the lane that runs it */
+    bool waiting;            /* queued, not started yet */
+    bool behind;             /* queued while the previous job was not settled */
+    bool behind_write_retry; /* queued while a batch settled in write with retries was not flushed */
+    _Atomic uint64_t progress; /* statements sent so far: what a successor waiting to commit watches */
     sql_group_slot *groups;  /* the plan: groups, rows in the batch's arena */
     size_t n_groups, groups_cap;
     size_t *rec_group;       /* per record: SIZE_MAX when it has no row */
     size_t rec_group_cap;
     /* The result (sql_job_run): SQL_OK, SQL_RETRY (err), SQL_FATAL (fatal). */
     sql_status status;
-    bool skipped;            /* not run: an earlier job's retry comes first (io_thread.c) */
-    bool behind;             /* queued while the previous job was not settled */
-    bool behind_write_retry; /* queued while a batch settled in write with retries was not flushed */
     sql_error err;
     char fatal[1024];        /* the message the stage fails with */
     /* The refused rows and their reasons, malloc'ed (the thread may not
@@ -88,20 +93,35 @@ typedef struct sql_job {
     size_t reasons_len, reasons_cap;
 } sql_job;
 
-/* The I/O thread and its two slots.  Job k (counting from 0) lives in
- * slot[k % 2]; queued / started / finished are read and written under
- * lock, settled by the runner only.  In inline mode (tests) there is no
- * thread: jobs run on the caller's thread when waited for. */
+/* A lane: a thread and its connection (io_thread.c). */
+typedef struct sql_lane {
+    struct sql_sink *sink;
+    unsigned index;
+    pthread_t thread;
+    bool started;        /* and not joined */
+} sql_lane;
+
+/* The lanes and the two slots.  Job k (counting from 0) lives in
+ * slot[k % 2] and runs on lane job->lane with conn[job->lane].  queued,
+ * settled and last_lane are the runner's; queued, the jobs' waiting,
+ * finished, failed and stop are read and written under lock.
+ * finished[k % 3] > k once job k has finished, failed[k % 3] then says
+ * whether it did not commit.  In inline mode (tests) there is no thread:
+ * jobs run in order on the caller's thread when waited for. */
 typedef struct sql_jobs {
     sql_job slot[2];
-    uint64_t queued, started, finished, settled;
+    uint64_t queued, settled;
+    uint64_t finished[3];
+    bool failed[3];
+    unsigned lanes;      /* 1, or 2 (io_thread.c, "Lanes") */
+    unsigned last_lane;  /* the last job's */
+    sql_lane lane[2];
     pthread_mutex_t lock;
-    pthread_cond_t work; /* queued or stop changed: for the thread */
-    pthread_cond_t done; /* finished changed: for the runner */
-    pthread_t thread;
-    bool running;        /* the thread was started (and not joined) */
+    pthread_cond_t work; /* a job queued or stop set: for the lanes */
+    pthread_cond_t done; /* finished changed, or stop set: for the runner, and a job waiting to commit */
     bool stop;
     bool inline_mode;
+    uint64_t inline_next; /* inline: the next job to run */
     const sluice_batch *write_retry; /* settled in write with retries, not flushed yet */
 } sql_jobs;
 
@@ -116,7 +136,7 @@ struct sql_sink {
     sluice_stage_ctx *ctx;
     const sql_backend *backend;
     sql_conn_config conn_config;
-    sql_conn *conn;
+    sql_conn *conn[2]; /* lane i's; the runner describes on conn[0] */
 
     const sluice_expr *table_expr;
     bool table_constant; /* no ${...}: checked at the first write */
@@ -155,23 +175,25 @@ struct sql_sink {
 typedef struct sql_sink sql_sink;
 
 /* Threads.  write() and flush() run on the core's thread (the runner);
- * each batch's transaction runs on the sink's I/O thread, so that the
- * runner plans batch N+1 while the server writes batch N (issue 7).
- *  - The connection (conn) belongs to the I/O thread while a job is
- *    queued or running.  The runner touches it only after
- *    sql_jobs_wait_idle: to connect and describe on a table-cache miss
- *    (lookup in sink.c), and to drop it after a failure found there.  The
- *    thread connects when it finds none, and drops it after a retry or a
- *    fatal failure.  Steady state (every table cached) never waits.
- *  - The thread reads only its job (plan and result), the rows' values in
+ * each batch's transaction runs on one of the sink's I/O threads (its
+ * lanes), so that the runner plans batch N+1 while the server writes
+ * batch N (issue 7).
+ *  - A lane's connection (conn[i]) belongs to its thread while a job is
+ *    queued or running.  The runner touches them only after
+ *    sql_jobs_wait_idle: to connect conn[0] and describe on a table-cache
+ *    miss (lookup in sink.c), and to drop it after a failure found there.
+ *    A thread connects when it finds none, and drops it after a retry or
+ *    a fatal failure.  Steady state (every table cached) never waits.
+ *  - A thread reads only its job (plan and result), the rows' values in
  *    the batch's arena (the core leaves the batch alone until flush), the
- *    tables the groups point to, and what never changes after init
- *    (backend, conn_config, operation).  It never calls the SDK on the
+ *    tables the groups point to, what never changes after init (backend,
+ *    conn_config, operation), and under lock the jobs' queue fields and
+ *    outcomes (sql_jobs); the progress of the job before its own, atomic.  It never calls the SDK on the
  *    batch (no record marks, no batch allocation); sluice_log is
  *    thread-safe.
  *  - A group's table is a found entry of the table cache: found entries
  *    are never redescribed nor freed before sql_sink_destroy, which joins
- *    the thread first (only negatives are described again, and a negative
+ *    the threads first (only negatives are described again, and a negative
  *    has no rows).  Growing the cache moves entry pointers, not entries.
  *    The entry's memo, overrides and unusable are the runner's (plan). */
 
@@ -179,7 +201,7 @@ typedef struct sql_sink sql_sink;
  * describe: found, or a negative learnt by this batch; else NULL. */
 sql_cached_table *sql_table_find(sql_sink *s, const char *name);
 /* table_cache.c: the table called `name`, described on a miss with
- * s->conn, which the caller owns and has connected (lookup in sink.c).
+ * s->conn[0], which the caller owns and has connected (lookup in sink.c).
  * NULL with err filled on SQL_RETRY / SQL_FATAL; else an entry, found or
  * not. */
 sql_cached_table *sql_table_lookup(sql_sink *s, const char *name, sql_error *err);
@@ -199,22 +221,23 @@ void sql_groups_reset(sql_sink *s);
 void sql_group_add(sql_sink *s, sluice_batch *in, size_t i, const sql_cached_table *t);
 void sql_groups_build(sql_sink *s, sluice_batch *in);
 
-/* bisect.c, on the I/O thread: the job's transaction over its groups on
- * s->conn (connected), its outcome left in the job: refused rows, or
- * SQL_RETRY / SQL_FATAL after dropping the connection. */
-void sql_transaction(sql_sink *s, sql_job *job);
+/* bisect.c, on a lane's thread: the job's transaction over its groups on
+ * *conn (connected), its outcome left in the job: refused rows, or
+ * SQL_RETRY / SQL_FATAL after dropping the connection (SQL_RETRY without
+ * dropping it when the job was rolled back for its predecessor). */
+void sql_transaction(sql_sink *s, sql_job *job, sql_conn **conn);
 
-/* sink.c, on the I/O thread: connects when there is no connection, then
- * runs the job's transaction. */
-void sql_job_run(sql_sink *s, sql_job *job);
+/* sink.c, on a lane's thread: connects *conn when there is no
+ * connection, then runs the job's transaction. */
+void sql_job_run(sql_sink *s, sql_job *job, sql_conn **conn);
 /* sink.c, on the runner: marks the job's batch with its outcome.
  * SLUICE_OK, or SLUICE_ERROR after sluice_stage_fail. */
 int sql_job_apply(sql_sink *s, sql_job *job);
 
-/* sink.c: drops the connection (after a SQL_RETRY or a failure). */
-void sql_sink_disconnect(sql_sink *s);
-/* sink.c: connects.  False with err filled (SQL_RETRY or SQL_FATAL). */
-bool sql_sink_connect(sql_sink *s, sql_error *err);
+/* sink.c: drops *conn, if any (after a SQL_RETRY or a failure). */
+void sql_sink_disconnect(sql_sink *s, sql_conn **conn);
+/* sink.c: connects *conn.  False with err filled (SQL_RETRY or SQL_FATAL). */
+bool sql_sink_connect(sql_sink *s, sql_conn **conn, sql_error *err);
 /* sink.c: after a SQL_RETRY (err): logs and offers again every record
  * not yet planned (i >= from) and every planned one that has a row
  * (rec_group[i] != SIZE_MAX); planned records without one are record
@@ -230,21 +253,32 @@ void sql_fail_text(char *buf, size_t size, const char *what, const sql_error *er
 void sql_scratch_reserve(sql_sink *s, size_t records, size_t columns);
 void sql_scratch_free(sql_sink *s);
 
-/* io_thread.c: the sink's I/O thread and its two job slots. */
-void sql_jobs_init(sql_jobs *q);
+/* io_thread.c: the sink's lanes and its two job slots; `lanes` is 1 or
+ * 2 (io_thread.c, "Lanes"). */
+void sql_jobs_init(sql_jobs *q, unsigned lanes);
 /* Hands the batch's plan (the scratch's groups and rec_group, swapped
- * with a free slot's arrays) to the thread, started at the first call.
+ * with a free slot's arrays) to its lane, the threads started at the
+ * first call.
  * With both slots taken (never under the core's contract) the oldest is
  * settled first.  SLUICE_OK, or SLUICE_ERROR after sluice_stage_fail. */
 int sql_jobs_enqueue(sql_sink *s, sluice_batch *in);
-/* Returns once no job is queued or running: the runner owns conn. */
+/* Returns once no job is queued or running: the runner owns conn[]. */
 void sql_jobs_wait_idle(sql_sink *s);
 /* Waits for in's job and applies it (and any older one); SLUICE_OK when
  * `in` has none (its write settled it).  As sql_job_apply. */
 int sql_jobs_settle(sql_sink *s, sluice_batch *in);
-/* Stops the thread: the running job finishes (its COMMIT may land: the
- * core never commits those offsets), queued ones are dropped; joins,
- * frees the slots. */
+/* On a lane's thread, before COMMIT: true when the job may commit; else
+ * (its predecessor did not commit, or took too long, or the sink stops)
+ * its outcome is set to SQL_RETRY and the caller rolls back.  began_ms
+ * is when its transaction began (CLOCK_MONOTONIC). */
+bool sql_jobs_may_commit(sql_sink *s, sql_job *job, uint64_t began_ms);
+/* CLOCK_MONOTONIC in ms. */
+uint64_t sql_now_ms(void);
+/* On a lane's thread: the job sent a statement (bisect.c). */
+void sql_job_progressed(sql_job *job);
+/* Stops the threads: a running job finishes (its COMMIT may land: the
+ * core never commits those offsets; one waiting for its predecessor rolls
+ * back), queued ones are dropped; joins, frees the slots. */
 void sql_jobs_free(sql_jobs *q);
 /* Tests: no thread; jobs run on the caller's thread when flushed (or
  * waited for), so a fake backend stays on the test's thread.  Before the

@@ -18,11 +18,12 @@
  * what happens to a record: it classifies each failure by SQLSTATE or
  * error number (never by message text) into sql_status.
  *
- * Threads: a sink instance (one per runner) owns one connection and one
- * I/O thread of its own, which runs the batches' transactions while the
- * runner plans the next batch (sink_impl.h, "Threads"); nothing here is
- * shared between instances.  A backend's connection is used by one thread
- * at a time, not always the same one (the runner describes tables on it).
+ * Threads: a sink instance (one per runner) owns one or two connections,
+ * each with an I/O thread of its own, which run the batches' transactions
+ * while the runner plans the next batch (sink_impl.h, "Threads"); nothing
+ * here is shared between instances.  A backend's connection is used by one
+ * thread at a time, not always the same one (the runner describes tables
+ * on the first).
  */
 #ifndef SLUICE_PLUGINS_SQL_H
 #define SLUICE_PLUGINS_SQL_H
@@ -180,6 +181,10 @@ typedef struct sql_backend {
     const char *name;      /* "postgres", "mysql": for messages */
     int default_port;
     bool has_nonfinite;    /* FLOAT columns take NaN and +-Infinity */
+    /* The most connections that may write consecutive batches of inserts
+     * at once, their commits kept in order (the `connections` key;
+     * plugins/sql/io_thread.c, "Lanes"): 2, or 1 (0 counts as 1). */
+    unsigned insert_lanes;
 
     /* Connects, sets the session up (UTC; MariaDB: strict sql_mode,
      * autocommit off), runs init_query.  NULL with err filled: SQL_RETRY
@@ -221,7 +226,8 @@ typedef struct sql_backend {
 
 /* The config schema shared by both destinations (keys: host, port, socket,
  * database, user, password, tls, tls_ca_file, init_query, connect_timeout,
- * schema, table, columns [{field, column}], operation, key_columns). */
+ * connections, schema, table, columns [{field, column}], operation,
+ * key_columns). */
 extern const sluice_config_schema sql_sink_schema;
 
 typedef struct sql_sink sql_sink;
@@ -230,13 +236,13 @@ typedef struct sql_sink sql_sink;
  * the first write (so `preview` without --write never connects).  SLUICE_OK,
  * or SLUICE_ERROR after sluice_stage_fail. */
 int sql_sink_init(sluice_stage_ctx *ctx, const sluice_config *config, const sql_backend *backend, void **state);
-/* Stops the I/O thread (a transaction it is running finishes, and may
+/* Stops the I/O threads (a transaction one is running finishes, and may
  * commit: the core never commits the offsets of a batch not flushed),
  * then disconnects and frees. */
 void sql_sink_destroy(void *state);
 /* The destination's write(): plans the batch (table, mapping, conversion,
- * grouping; bad records are marked here) and hands its transaction to the
- * sink's I/O thread, then returns: the batch is written by the time its
+ * grouping; bad records are marked here) and hands its transaction to one
+ * of the sink's I/O threads, then returns: the batch is written by the time its
  * flush returns.  SLUICE_ERROR after sluice_stage_fail (a table that
  * cannot be read, a constant table unfit for upsert, authentication). */
 int sql_sink_write(void *state, sluice_batch *in);

@@ -192,7 +192,7 @@ static void entry_clear(sql_cached_table *e)
 static sql_status describe(sql_sink *s, sql_cached_table *e, sql_error *err)
 {
     entry_clear(e);
-    sql_status st = s->backend->describe(s->conn, s->schema, e->key, &e->table, err);
+    sql_status st = s->backend->describe(s->conn[0], s->schema, e->key, &e->table, err);
     e->found = st == SQL_OK;
     e->batch = s->batches;
     if (st == SQL_NO_TABLE) {
@@ -242,7 +242,7 @@ sql_cached_table *sql_table_find(sql_sink *s, const char *name)
 }
 
 /* A found entry is never described again, nor freed before the cache:
- * the sink's I/O thread may be writing rows of its table (sink_impl.h). */
+ * the sink's I/O threads may be writing rows of its table (sink_impl.h). */
 sql_cached_table *sql_table_lookup(sql_sink *s, const char *name, sql_error *err)
 {
     sql_table_cache *c = &s->cache;

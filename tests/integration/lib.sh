@@ -400,6 +400,18 @@ free_port() {
 	return 1
 }
 
+# sample TIMES SECONDS CMD...: runs CMD TIMES times, SECONDS apart, and
+# prints what it printed, run together (a digit per run, say).
+sample() {
+	local times=$1 pause=$2 i out=
+	shift 2
+	for ((i = 0; i < times; i++)); do
+		out+=$("$@")
+		sleep "$pause"
+	done
+	printf '%s\n' "$out"
+}
+
 # Wait until CMD succeeds, at most TIMEOUT seconds; 0 if it did.
 wait_until() {
 	local timeout=$1 i

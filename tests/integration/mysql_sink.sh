@@ -10,7 +10,8 @@
 # TLS require / verify-full against a self-signed server, the server killed
 # and restarted mid-run (nothing lost; with upsert no duplicate), upserts
 # of a key never going back to an older record while connections are lost
-# with batches overlapping, and
+# with batches overlapping, inserts on two connections keeping batch order
+# (one key in two batches in flight; connections lost), and
 # `sluice validate` on bad configs without any server.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
 
@@ -360,6 +361,16 @@ is "$rc" 0 "an upsert of rows that exist (multi-row INSERT): exit 0" "$(cat kill
 is "$(sql "SELECT COUNT(*), SUM(vendor_id = 'OLD') FROM trips" | tr '\t' ' ')" "$N 0" \
 	"upsert again: same rows, every one updated"
 
+# TIMES: kills every session of user sluice, TIMES times 0.4 s apart.
+kill_sessions() {
+	for _ in $(seq "$1"); do
+		for id in $(sql "SELECT id FROM information_schema.processlist WHERE user = 'sluice'"); do
+			sql "KILL CONNECTION $id" 2>/dev/null || true
+		done
+		sleep 0.4
+	done
+}
+
 # ---- upsert order while connections are lost ------------------------------------
 # Batches overlap (the sink's I/O thread writes batch N while the runner
 # plans N+1); a lost connection retries a batch after the next one was
@@ -386,12 +397,7 @@ JSON
 pid=$!
 ord_started() { (($(sql 'SELECT COUNT(*) FROM ord_log') > 0)); }
 wait_until 30 ord_started || diag "no rows arrived in ord"
-for _ in $(seq 20); do
-	for id in $(sql "SELECT id FROM information_schema.processlist WHERE user = 'sluice'"); do
-		sql "KILL CONNECTION $id" 2>/dev/null || true
-	done
-	sleep 0.4
-done
+kill_sessions 20
 kill -TERM "$pid"
 rc=0
 wait "$pid" || rc=$?
@@ -399,6 +405,124 @@ is "$rc" 0 "upsert order: the run goes on through lost connections (exit 0)" "$(
 like "$(cat ord.err)" 'offered again' "upsert order: connections were lost and batches retried"
 is "$(sql "SELECT COUNT(*) FROM (SELECT seq DIV 100 < LAG(seq) OVER (PARTITION BY vendor_id ORDER BY id) DIV 100
 	AS back FROM ord_log) x WHERE back")" 0 "upsert order: no key's row ever went back to an older batch's record"
+
+# ---- inserts on two connections -------------------------------------------------
+# Inserts go out on two connections: batch N+1 is executed while N still
+# is, and commits keep batch order.  Batch 1 has id 9 first, batch 0 has it
+# last, after a row whose trigger sleeps 0.5 s: batch 1 inserts 9, then
+# waits for batch 0 to commit, while batch 0 waits in the server for
+# batch 1's row.  The server cannot see the first wait, so only the sink's
+# bounded wait breaks the two free: batch 0 sends nothing for a second,
+# so batch 1 rolls back, and is offered again after batch 0.  The outcome is that of one connection: batch 0's
+# id 9 kept, batch 1's refused.
+sql "CREATE TABLE lanes (id INT PRIMARY KEY, b INT NOT NULL, slow INT NOT NULL);
+	CREATE TRIGGER lanes_slow BEFORE INSERT ON lanes FOR EACH ROW SET @slept = IF(NEW.slow, SLEEP(0.5), 0);"
+printf '{"id": %s, "b": %s, "slow": %s}\n' 1 0 0 2 0 1 9 0 0 9 1 0 10 1 0 11 1 0 >lanes.jsonl
+cat >lanes.json <<JSON
+{ "pipeline": "lanes",
+  "stages": [
+    { "id": "in", "stage": "file:reader", "config": { "path": "lanes.jsonl", "batch_size": 3 } },
+    { "id": "db", "stage": "mysql:destination", "inputs": ["in"], "config": { $SOCK, "table": "lanes" } } ] }
+JSON
+run lanes
+is "$rc" 0 "two connections, one key in two batches: exit 0" "$(cat lanes.err)"
+like "$(cat lanes.err)" "sent no statement for" "... the later batch waited for the earlier one, then rolled back"
+is "$(sql "SELECT GROUP_CONCAT(id, ':', b ORDER BY id) FROM lanes")" "1:0,2:0,9:0,10:1,11:1" \
+	"... every other row landed once; id 9 is the earlier batch's"
+is "$(judge lanes 'console.log(errs.map(e => e.value.id + ":" + e.value.b + ":" + code(e)).join(" "))')" "9:1:SQL_05" \
+	"... the later batch's id 9 is the error record (SQL_05)"
+
+# Order when a connection is lost: batch 0 sleeps 2 s in a trigger (every
+# time it is written), batch 1 is written meanwhile on the other
+# connection and waits to commit; then batch 0's session is killed.
+# Batch 1 must roll back and come again after batch 0: its rows are never
+# seen without batch 0's, not even while batch 0 is written again.
+sql "CREATE TABLE lanes_lost (id INT PRIMARY KEY, b INT NOT NULL, slow INT NOT NULL);
+	CREATE TRIGGER lanes_lost_slow BEFORE INSERT ON lanes_lost FOR EACH ROW SET @slept = IF(NEW.slow, SLEEP(2), 0);"
+printf '{"id": %s, "b": %s, "slow": %s}\n' 1 0 0 2 0 1 3 0 0 4 1 0 5 1 0 6 1 0 >lanes_lost.jsonl
+sed -e 's/"lanes"/"lanes_lost"/' -e 's/lanes\.jsonl/lanes_lost.jsonl/' lanes.json >lanes_lost.json
+"$SLUICE" run lanes_lost.json --state-dir state-lanes_lost --log-level warn >lanes_lost.out 2>lanes_lost.err &
+pid=$!
+# The session in the trigger (its user is then the trigger's definer).
+sleeper() { sql "SELECT id FROM information_schema.processlist WHERE state = 'User sleep' AND info LIKE 'SET @slept%'"; }
+asleep() { [[ -n $(sleeper) ]]; }
+check "batch 0 sleeps in its trigger" wait_until 30 asleep
+sleep 0.3 # batch 1: written, waiting to commit
+check "... and its session is killed" sql "KILL CONNECTION $(sleeper)"
+seen=$(sample 8 0.2 sql 'SELECT COUNT(*) FROM lanes_lost WHERE b = 1 AND (SELECT COUNT(*) FROM lanes_lost WHERE b = 0) < 3')
+rc=0
+wait "$pid" || rc=$?
+is "$rc" 0 "two connections, batch 0's lost while batch 1 waits to commit: exit 0" "$(tail -n 3 lanes_lost.err)"
+# (Killed late, batch 0 would have stalled batch 1 first: rolled back as well.)
+like "$(cat lanes_lost.err)" "(an earlier batch is written again first|stalled); the batch will be offered again" \
+	"... batch 1 rolled back, to come after batch 0"
+is "$seen" 00000000 "... batch 1's rows never seen without batch 0's"
+is "$(sql "SELECT GROUP_CONCAT(id ORDER BY id) FROM lanes_lost") $(judge lanes_lost 'console.log(errs.length)')" \
+	"1,2,3,4,5,6 0" "... then both landed, each row once, no error record"
+
+# One of the sink's sessions killed at a time while inserts run on two
+# connections: a batch whose predecessor is offered again rolls back too,
+# so what is committed is always a prefix of the stream, a gap in seq never
+# visible, not even while a batch waits to be offered again.  A batch
+# committed just as its connection died is written again, its rows then
+# refused as duplicates of themselves: the only error records allowed.
+sql "CREATE TABLE lanes_kill (seq BIGINT PRIMARY KEY, vendor_id VARCHAR(3))"
+cat >lanes_kill.json <<JSON
+{ "pipeline": "lanes_kill",
+  "retry": { "attempts": 100, "backoff": "200ms", "max_backoff": "400ms" },
+  "stages": [
+    { "id": "gen", "stage": "dev:generator",
+      "config": { "preset": "taxi", "seed": 4, "batch_size": 100, "rate": 3000, "corrupt_fraction": 0 } },
+    { "id": "db", "stage": "mysql", "inputs": ["gen"],
+      "config": { $SOCK, "table": "lanes_kill", "connect_timeout": "2s" } } ] }
+JSON
+"$SLUICE" run lanes_kill.json --state-dir state-lanes_kill --log-level warn >lanes_kill.out 2>lanes_kill.err &
+pid=$!
+lanes_kill_started() { (($(sql 'SELECT COUNT(*) FROM lanes_kill') > 0)); }
+wait_until 30 lanes_kill_started || diag "no rows arrived in lanes_kill"
+gaps=0
+for _ in $(seq 30); do
+	id=$(sql "SELECT id FROM information_schema.processlist WHERE user = 'sluice' ORDER BY RAND() LIMIT 1")
+	[[ -z $id ]] || sql "KILL CONNECTION $id" 2>/dev/null || true
+	for _ in 1 2 3; do
+		sleep 0.1
+		gaps=$((gaps + $(sql 'SELECT COUNT(*) > 0 AND COUNT(*) <> MAX(seq) + 1 FROM lanes_kill')))
+	done
+done
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+is "$rc" 0 "inserts on two connections: the run goes on through lost connections (exit 0)" \
+	"$(tail -n 3 lanes_kill.err)"
+like "$(cat lanes_kill.err)" 'offered again' "... connections were lost and batches retried"
+is "$gaps $(sql 'SELECT COUNT(*) = MAX(seq) + 1 AND MIN(seq) = 0 FROM lanes_kill')" "0 1" \
+	"... the rows committed were always seq 0 to the last one, none missing meanwhile nor at the end"
+sql 'SELECT seq FROM lanes_kill' >lanes_kill.seqs
+is "$(judge lanes_kill 'const have = new Set(fs.readFileSync("lanes_kill.seqs", "utf8").split("\n"));
+	console.log(errs.filter(e => code(e) !== "SQL_05" || !have.has(String(e.value.seq))).length)')" 0 \
+	"... every error record is a duplicate of a row committed (a batch written again)"
+
+# A user allowed one connection: the second is refused (error 1226), which
+# stops the run naming `connections`; with "connections": 1 it goes through.
+sql "CREATE USER 'one'@'localhost' IDENTIFIED BY '$SLUICE_MYSQL_PASSWORD' WITH MAX_USER_CONNECTIONS 1;
+	GRANT ALL ON sluice_test.* TO 'one'@'localhost';
+	CREATE TABLE lanes_one (seq BIGINT PRIMARY KEY, vendor_id VARCHAR(3))"
+for n in 2 1; do
+	cat >"lanes_one$n.json" <<JSON
+{ "pipeline": "lanes_one$n",
+  "stages": [
+    { "id": "gen", "stage": "dev:generator",
+      "config": { "preset": "taxi", "seed": 5, "records": 20000, "batch_size": 100, "corrupt_fraction": 0 } },
+    { "id": "db", "stage": "mysql", "inputs": ["gen"],
+      "config": { "socket": "$SLUICE_MYSQL_SOCKET", "user": "one", $PW, "database": "sluice_test",
+                  "table": "lanes_one", "connections": $n } } ] }
+JSON
+	run "lanes_one$n"
+done
+is "$rc" 0 "a user allowed one connection, \"connections\": 1: exit 0" "$(cat lanes_one1.err)"
+is "$(sql 'SELECT COUNT(*) FROM lanes_one')" 20000 "... every record written"
+like "$(cat lanes_one2.err)" 'the second connection \("connections": 1 makes do with one\).*max_user_connections' \
+	"... with two, the second connection's refusal names the key"
 
 # ---- validate: bad configs, no server needed -----------------------------------
 # NAME CONFIG: a descriptor with a mysql stage of this config, validated.

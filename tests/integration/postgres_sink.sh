@@ -9,8 +9,9 @@
 # classified (a wrong password stops at once, no server is retried), the
 # server killed and restarted mid-run with no record lost (and with upsert
 # on the key no duplicate), upserts of a key never going back to an older
-# record while connections are lost with batches overlapping, and `sluice
-# validate` refusing bad config.
+# record while connections are lost with batches overlapping, inserts on
+# two connections keeping batch order (one key in two batches in flight; a
+# connection lost), and `sluice validate` refusing bad config.
 # ${...} in single quotes is the expression language's, not the shell's.
 # shellcheck disable=SC2016
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/integration/lib.sh"
@@ -456,6 +457,60 @@ is "$rc" 0 "upsert order: the run goes on through lost connections (exit 0)" "$(
 like "$(cat ord.err)" 'offered again' "upsert order: connections were lost and batches retried"
 is "$(pg_sql "SELECT count(*) FROM (SELECT seq / 100 < lag(seq) OVER (PARTITION BY vendor_id ORDER BY id) / 100
 	AS back FROM ord_log) x WHERE back")" 0 "upsert order: no key's row ever went back to an older batch's record"
+
+# ==== inserts on two connections ==========================================================
+# Inserts go out on two connections: batch N+1 is written while N still
+# is, and commits keep batch order.  (As in mysql_sink.sh.)  Batch 1 has
+# id 9 first, batch 0 has it last, after a row whose trigger sleeps 0.5 s:
+# batch 1 inserts 9, then waits for batch 0 to commit, while batch 0 waits
+# in the server for batch 1's row.  The server cannot see the first wait;
+# batch 0 sends nothing for a second, so batch 1 rolls back, and is
+# offered again after batch 0: batch 0's id 9 kept, batch 1's refused.
+pg_sql 'CREATE TABLE lanes (id int PRIMARY KEY, b int NOT NULL, slow float8 NOT NULL)'
+pg_sql 'CREATE FUNCTION lanes_slow() RETURNS trigger LANGUAGE plpgsql AS $$
+	BEGIN PERFORM pg_sleep(NEW.slow); RETURN NEW; END $$'
+pg_sql 'CREATE TRIGGER lanes_slow BEFORE INSERT ON lanes FOR EACH ROW EXECUTE FUNCTION lanes_slow()'
+printf '{"id": %s, "b": %s, "slow": %s}\n' 1 0 0 2 0 0.5 9 0 0 9 1 0 10 1 0 11 1 0 >lanes.jsonl
+pipeline lanes <<JSON
+{ "pipeline": "lanes",
+  "stages": [
+    { "id": "in", "stage": "file:reader", "config": { "path": "lanes.jsonl", "batch_size": 3 } },
+    { "id": "pg", "stage": "postgres", "inputs": ["in"], "config": { @CONN@, "table": "lanes" } } ],
+  ${ERRORS_TO/NAME/lanes} }
+JSON
+run lanes
+is "$rc" 0 "two connections, one key in two batches: exit 0" "$(cat lanes.err)"
+like "$(cat lanes.err)" "sent no statement for" "... the later batch waited for the earlier one, then rolled back"
+is "$(pg_sql "SELECT string_agg(id || ':' || b, ',' ORDER BY id) FROM lanes")" "1:0,2:0,9:0,10:1,11:1" \
+	"... every other row landed once; id 9 is the earlier batch's"
+is "$(errors lanes b)" "1:SQL_05" "... the later batch's id 9 is the error record (SQL_05)"
+
+# Batch 0 sleeps 2 s in the trigger (every time it is written), batch 1 is
+# written meanwhile and waits to commit; then batch 0's session is
+# terminated.  Batch 1 must roll back and come again after batch 0: its
+# rows are never seen without batch 0's.
+pg_sql 'CREATE TABLE lanes_lost (LIKE lanes INCLUDING ALL)'
+pg_sql 'CREATE TRIGGER lanes_lost_slow BEFORE INSERT ON lanes_lost FOR EACH ROW EXECUTE FUNCTION lanes_slow()'
+printf '{"id": %s, "b": %s, "slow": %s}\n' 1 0 0 2 0 2 3 0 0 4 1 0 5 1 0 6 1 0 >lanes_lost.jsonl
+sed -e 's/"lanes"/"lanes_lost"/' -e 's/lanes\.jsonl/lanes_lost.jsonl/' -e 's/lanes\.errors/lanes_lost.errors/' \
+	lanes.json >lanes_lost.json
+"$SLUICE" run lanes_lost.json --state-dir state-lanes_lost >lanes_lost.out 2>lanes_lost.err &
+pid=$!
+sleeper() { pg_sql "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND application_name = 'sluice'"; }
+asleep() { [[ -n $(sleeper) ]]; }
+check "batch 0 sleeps in its trigger" wait_until 30 asleep
+sleep 0.3 # batch 1: written, waiting to commit
+is "$(pg_sql "SELECT pg_terminate_backend($(sleeper))")" t "... and its session is terminated"
+seen=$(sample 8 0.2 pg_sql 'SELECT count(*) FROM lanes_lost WHERE b = 1 AND (SELECT count(*) FROM lanes_lost WHERE b = 0) < 3')
+rc=0
+wait "$pid" || rc=$?
+is "$rc" 0 "two connections, batch 0's lost while batch 1 waits to commit: exit 0" "$(tail -n 3 lanes_lost.err)"
+# (Killed late, batch 0 would have stalled batch 1 first: rolled back as well.)
+like "$(cat lanes_lost.err)" "(an earlier batch is written again first|stalled); the batch will be offered again" \
+	"... batch 1 rolled back, to come after batch 0"
+is "$seen" 00000000 "... batch 1's rows never seen without batch 0's"
+is "$(pg_sql "SELECT string_agg(id::text, ',' ORDER BY id) FROM lanes_lost") $(errors lanes_lost b)" "1,2,3,4,5,6 " \
+	"... then both landed, each row once, no error record"
 
 # ==== validate ============================================================================
 validate() { # NAME CONFIG: sets rc and out

@@ -148,7 +148,7 @@ static void wait_job_finished(uint64_t k)
     sql_sink *s = T.sink;
     for (;;) {
         pthread_mutex_lock(&s->jobs.lock);
-        bool done = s->jobs.finished > k;
+        bool done = s->jobs.finished[k % 3] > k;
         pthread_mutex_unlock(&s->jobs.lock);
         if (done)
             return;
