@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <poll.h>
 #include <pthread.h>
 #include <pty.h>
 #include <termios.h>
@@ -488,6 +489,24 @@ static void test_summary_without_error_records(void **state)
 
 /* ---- the progress line on a terminal ------------------------------------- */
 
+/* Everything written to the pseudo-terminal whose slave side is closed:
+ * one read may return only part of it (the tty layer hands data to the
+ * master side in chunks, asynchronously), so read until the end (EIO once
+ * the closed side is drained; poll bounds a wait that would hang). */
+static size_t read_pty(int master, char *out, size_t size)
+{
+    size_t len = 0;
+    struct pollfd p = {.fd = master, .events = POLLIN};
+    while (len < size - 1 && poll(&p, 1, 5000) == 1) {
+        ssize_t n = read(master, out + len, size - 1 - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    out[len] = '\0';
+    return len;
+}
+
 /* A narrow terminal: the line is cut to its width less one column, since
  * a line that wraps cannot be redrawn with "\r". */
 static void test_progress_line_cut_to_the_terminal(void **state)
@@ -504,10 +523,9 @@ static void test_progress_line_cut_to_the_terminal(void **state)
     metrics_progress_clear(slave);
     close(slave);
     char out[256];
-    ssize_t n = read(master, out, sizeof out - 1);
+    size_t n = read_pty(master, out, sizeof out);
     close(master);
     assert_true(n > 0);
-    out[n] = '\0';
     assert_string_equal(out, "\r01234567890123456789012345678\033[K\r\033[K");
 }
 
@@ -542,11 +560,7 @@ static void test_progress_line_on_a_tty(void **state)
     assert_int_equal(rc, 0);
 
     char out[8192];
-    size_t len = 0;
-    fcntl(master, F_SETFL, O_NONBLOCK);
-    for (ssize_t n; len < sizeof out - 1 && (n = read(master, out + len, sizeof out - 1 - len)) > 0;)
-        len += (size_t)n;
-    out[len] = '\0';
+    read_pty(master, out, sizeof out);
     close(master);
 
     /* Drawn in place, with the counts grouped, then erased at stop. */
