@@ -8,9 +8,9 @@
 # the same invocation:
 #   postgres:destination    generator -> sink, batch_size B (a transaction
 #   mysql:destination       per batch), connected over the Unix socket
-#                           (two connections: the default `connections`);
-#                           also with the generator's threads 2 ("2
-#                           runners": 2 runners, 4 connections), whose
+#                           (two connections, as by default); also with the
+#                           generator's threads 2 ("2 runners", which push:
+#                           a connection each), whose
 #                           ratio to the single-stream bulk load is printed
 #                           apart from the headline (one runner)
 #   psql \copy              the CSV in one COPY: the bulk load

@@ -15,7 +15,7 @@
  * written with INSERT, see pg_write.c).  Columns: live ones
  * (attnum > 0, not dropped), without generated columns (PostgreSQL 12's
  * GENERATED ALWAYS AS (...) STORED refuses any value).  A domain counts as
- * its base type. */
+ * its base type.  A table with a foreign key is marked serial (sql.h). */
 #include "pg.h"
 
 #include <stdlib.h>
@@ -36,7 +36,8 @@
     " a.attnotnull,"                                                                                        \
     " EXISTS (SELECT 1 FROM pg_catalog.pg_index i"                                                          \
     "  WHERE i.indrelid = rel.oid AND i.indisprimary AND a.attnum = ANY (i.indkey)),"                       \
-    " rel.relkind"                                                                                          \
+    " rel.relkind,"                                                                                         \
+    " EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conrelid = rel.oid AND k.contype = 'f')"     \
     " FROM rel LEFT JOIN (pg_catalog.pg_attribute a"                                                        \
     "  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid"                                                     \
     "  LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype)"                                          \
@@ -46,7 +47,7 @@
 static const char describe_sql_12[] = DESCRIBE_SELECT " AND a.attgenerated = '' ORDER BY a.attnum";
 static const char describe_sql_95[] = DESCRIBE_SELECT " ORDER BY a.attnum";
 
-enum { COL_SCHEMA, COL_TABLE, COL_NAME, COL_DB_TYPE, COL_BASE_TYPE, COL_NOT_NULL, COL_PRIMARY, COL_RELKIND };
+enum { COL_SCHEMA, COL_TABLE, COL_NAME, COL_DB_TYPE, COL_BASE_TYPE, COL_NOT_NULL, COL_PRIMARY, COL_RELKIND, COL_FKEY };
 
 sql_type pg_type_of(const char *typname, int64_t *min, int64_t *max)
 {
@@ -103,6 +104,7 @@ static bool fill_table(const PGresult *res, sql_table *table)
     if (!table->schema || !table->name || !table->quoted)
         return false;
     table->no_copy = PQgetvalue(res, 0, COL_RELKIND)[0] == 'v';
+    table->serial = is_true(res, 0, COL_FKEY);
     /* A table without columns has one row of NULLs (the LEFT JOIN). */
     if (PQgetisnull(res, 0, COL_NAME))
         return true;

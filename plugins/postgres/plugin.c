@@ -14,7 +14,9 @@ const sql_backend pg_backend = {
     .name = "postgres",
     .default_port = 5432,
     .has_nonfinite = true, /* float4/float8 take NaN and +-Infinity */
-    .insert_lanes = 2,     /* COPY of batch N+1 while N commits: issue 7's margin */
+    /* Batch N+1's COPY while N commits; a table with a foreign key is
+     * written serially (pg_describe.c). */
+    .insert_lanes = 2,
     .connect = pg_connect,
     .disconnect = pg_disconnect,
     .exec = pg_exec,

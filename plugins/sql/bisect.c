@@ -52,7 +52,7 @@ typedef struct txn {
 static sql_status exec(txn *t, const char *sql)
 {
     sql_status st = t->s->backend->exec(*t->conn, sql, &t->err);
-    sql_job_progressed(t->job);
+    sql_job_progressed(t->s, t->job);
     if (st != SQL_OK && st != SQL_RETRY) {
         t->where = sql;
         t->table = NULL;
@@ -69,7 +69,7 @@ static sql_status attempt(txn *t, const sql_group *g, size_t lo, size_t hi, bool
     if (st != SQL_OK)
         return st;
     st = t->s->backend->write_rows(*t->conn, g, lo, hi, bulk, &t->err);
-    sql_job_progressed(t->job);
+    sql_job_progressed(t->s, t->job);
     if (st == SQL_OK)
         return exec(t, "RELEASE SAVEPOINT sluice");
     if (st != SQL_DATA_ERROR) {
@@ -176,6 +176,7 @@ void sql_transaction(sql_sink *s, sql_job *job, sql_conn **conn)
     if (job->n_groups == 0)
         return;
     uint64_t began = sql_now_ms();
+    sql_job_began(s, job, began);
     txn t = {.s = s, .job = job, .conn = conn};
     sql_status st = exec(&t, "BEGIN");
     for (size_t g = 0; st == SQL_OK && g < job->n_groups; g++)

@@ -19,17 +19,21 @@
  * works, and the client's serialization and COMMIT's round trips no
  * longer leave the server idle.  A job queued with nothing in flight
  * stays on the previous one's lane (retries, origins that do not
- * overlap: one session does).  Commits stay in job order: a job whose
+ * overlap: one session does), and so does one that writes a table the
+ * backend marked serial (PostgreSQL: a foreign key, whose check would
+ * not see the previous batch's uncommitted rows, and fail): it runs after
+ * its predecessor on the same thread.  Commits stay in job order: a job whose
  * predecessor is not finished waits for it before COMMIT
  * (sql_jobs_may_commit), and rolls back when that one did not commit, so
  * what is committed is always a prefix of the batches.  That wait is
  * invisible to the server's deadlock detection: N+1 waiting here while N
  * waits in the server for a row N+1 locked (one unique key in both, N+1
  * there first) would hang both.  So N+1 gives up once N has sent no
- * statement for as long as N+1's own transaction took (at least a
- * second): it rolls back, which frees N, and its records are offered
- * again after N's.  Upserts keep one lane: one key updated in two batches
- * in a row is the normal case there, and N+1 would often lock it first.
+ * statement for twice as long as any statement yet took, for as long as
+ * N+1's own transaction took, and for at least a second: it rolls back,
+ * which frees N, and its records are offered again after N's.  Upserts
+ * keep one lane: one key updated in two batches in a row is the normal
+ * case there, and N+1 would often lock it first.
  *
  * Order: a job that ends in SQL_RETRY (connection lost, deadlock) has
  * its records offered again by the core only after the next batch, which
@@ -55,7 +59,8 @@
 #include "sink_impl.h"
 
 /* The least a job waits before COMMIT for a predecessor that sends no
- * statement (see above). */
+ * statement (see above); also at least twice the slowest statement yet,
+ * and as long as its own transaction took. */
 #define SQL_COMMIT_PATIENCE_MIN_MS 1000
 
 void sql_jobs_init(sql_jobs *q, unsigned lanes)
@@ -76,15 +81,33 @@ void sql_sink_set_inline(sql_sink *s)
 }
 
 /* True once job k has finished (q->lock held).  Outcomes are kept by
- * k % 3: jobs k - 1, k and k + 1 may be unsettled at once, and k + 2 is
- * queued only once k is settled. */
+ * k % 3: job k + 1 may finish (skipped, or failed) while job k still
+ * needs k - 1's outcome, and k + 2 is queued only once k is settled. */
 static bool finished(const sql_jobs *q, uint64_t k)
 {
     return q->finished[k % 3] > k;
 }
 
-void sql_job_progressed(sql_job *job)
+void sql_job_began(sql_sink *s, sql_job *job, uint64_t now_ms)
 {
+    job->mark_ms = now_ms;
+    job->mark_stalls = atomic_load_explicit(&s->jobs.stalls, memory_order_relaxed);
+}
+
+/* The statement's time counts towards the slowest unless a successor gave
+ * up on it meanwhile: it was then likely waiting for that one's rows, and
+ * counting it would double the patience at every such stall. */
+void sql_job_progressed(sql_sink *s, sql_job *job)
+{
+    sql_jobs *q = &s->jobs;
+    uint64_t now = sql_now_ms(), took = now - job->mark_ms;
+    uint64_t stalls = atomic_load_explicit(&q->stalls, memory_order_relaxed);
+    uint64_t slowest = atomic_load_explicit(&q->slowest_ms, memory_order_relaxed);
+    while (stalls == job->mark_stalls && took > slowest &&
+           !atomic_compare_exchange_weak_explicit(&q->slowest_ms, &slowest, took, memory_order_relaxed,
+                                                  memory_order_relaxed))
+        ;
+    sql_job_began(s, job, now);
     atomic_fetch_add_explicit(&job->progress, 1, memory_order_relaxed);
 }
 
@@ -142,8 +165,14 @@ bool sql_jobs_may_commit(sql_sink *s, sql_job *job, uint64_t began_ms)
     /* Job k - 1's slot is not reused before k - 1 is settled, so not
      * while the loop below reads it. */
     sql_job *prev = &q->slot[(k - 1) % 2];
+    /* A statement legitimately as slow as the slowest yet, twice over, is
+     * not taken for a stall; nor is one as long as this transaction. */
+    uint64_t patience = 2 * atomic_load_explicit(&q->slowest_ms, memory_order_relaxed);
     uint64_t own = sql_now_ms() - began_ms;
-    uint64_t patience = own > SQL_COMMIT_PATIENCE_MIN_MS ? own : SQL_COMMIT_PATIENCE_MIN_MS;
+    if (patience < own)
+        patience = own;
+    if (patience < SQL_COMMIT_PATIENCE_MIN_MS)
+        patience = SQL_COMMIT_PATIENCE_MIN_MS;
     pthread_mutex_lock(&q->lock);
     uint64_t seen = atomic_load_explicit(&prev->progress, memory_order_relaxed);
     struct timespec deadline = ms_timespec(sql_now_ms() + patience);
@@ -161,11 +190,13 @@ bool sql_jobs_may_commit(sql_sink *s, sql_job *job, uint64_t began_ms)
     pthread_mutex_unlock(&q->lock);
     if (ok)
         return true;
-    if (stalled)
+    if (stalled) {
+        atomic_fetch_add_explicit(&q->stalls, 1, memory_order_relaxed);
         sluice_log(s->ctx, SLUICE_LOG_WARN,
                    "the previous batch sent no statement for %llu ms while this one waited to commit: this one "
                    "is rolled back and offered again (each may have been waiting for a row the other holds)",
                    (unsigned long long)patience);
+    }
     set_retry(job, stalled ? "the previous batch's transaction stalled" : stopping ? "stopping" : earlier_first);
     return false;
 }
@@ -289,15 +320,24 @@ static void take_plan(sql_job *job, sql_sink *s)
     s->rec_group_cap = rec_group_cap;
 }
 
+/* Whether the scratch's plan writes a table marked serial (sql.h). */
+static bool plan_is_serial(const sql_sink *s)
+{
+    for (size_t g = 0; g < s->n_groups; g++)
+        if (s->groups[g].group.table->serial)
+            return true;
+    return false;
+}
+
 int sql_jobs_enqueue(sql_sink *s, sluice_batch *in)
 {
     sql_jobs *q = &s->jobs;
     if (q->queued - q->settled == 2 && settle_oldest(s) != SLUICE_OK)
         return SLUICE_ERROR;
     bool behind = q->queued > q->settled;
-    /* In flight: the previous job, on the other lane; else the previous
-     * lane, idle now. */
-    unsigned lane = behind && q->lanes == 2 ? 1 - q->last_lane : q->last_lane;
+    /* In flight: the previous job, on the other lane, unless this one must
+     * not overlap it; else the previous lane, idle now. */
+    unsigned lane = behind && q->lanes == 2 && !plan_is_serial(s) ? 1 - q->last_lane : q->last_lane;
     if (!q->inline_mode && !q->lane[lane].started && start_lane(s, lane) != SLUICE_OK)
         return SLUICE_ERROR;
     sql_job *job = &q->slot[q->queued % 2];

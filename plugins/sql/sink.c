@@ -322,7 +322,7 @@ void sql_job_run(sql_sink *s, sql_job *job, sql_conn **conn)
     job->reasons_len = 0;
     if (!*conn && !sql_sink_connect(s, conn, &job->err)) {
         job->status = job->err.status == SQL_RETRY ? SQL_RETRY : SQL_FATAL;
-        if (job->lane == 1) { /* a server's connection limit: say what asks for two */
+        if (job->lane == 1 && job->status == SQL_FATAL) { /* a connection limit: say what asks for two */
             char why[sizeof job->err.message];
             memcpy(why, job->err.message, sizeof why);
             snprintf(job->err.message, sizeof job->err.message,

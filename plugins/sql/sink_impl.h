@@ -77,6 +77,8 @@ typedef struct sql_job {
     bool behind;             /* queued while the previous job was not settled */
     bool behind_write_retry; /* queued while a batch settled in write with retries was not flushed */
     _Atomic uint64_t progress; /* statements sent so far: what a successor waiting to commit watches */
+    uint64_t mark_ms;        /* the lane's: when its current statement began, */
+    uint64_t mark_stalls;    /* ... and the sink's stalls then */
     sql_group_slot *groups;  /* the plan: groups, rows in the batch's arena */
     size_t n_groups, groups_cap;
     size_t *rec_group;       /* per record: SIZE_MAX when it has no row */
@@ -103,8 +105,9 @@ typedef struct sql_lane {
 
 /* The lanes and the two slots.  Job k (counting from 0) lives in
  * slot[k % 2] and runs on lane job->lane with conn[job->lane].  queued,
- * settled and last_lane are the runner's; queued, the jobs' waiting,
- * finished, failed and stop are read and written under lock.
+ * settled and last_lane are the runner's (queued changes under lock); the
+ * jobs' waiting, finished, failed and stop are read and written under
+ * lock.
  * finished[k % 3] > k once job k has finished, failed[k % 3] then says
  * whether it did not commit.  In inline mode (tests) there is no thread:
  * jobs run in order on the caller's thread when waited for. */
@@ -115,6 +118,8 @@ typedef struct sql_jobs {
     bool failed[3];
     unsigned lanes;      /* 1, or 2 (io_thread.c, "Lanes") */
     unsigned last_lane;  /* the last job's */
+    _Atomic uint64_t slowest_ms; /* the longest statement yet, on any lane, no stall meanwhile */
+    _Atomic uint64_t stalls;     /* jobs rolled back for a stalled predecessor */
     sql_lane lane[2];
     pthread_mutex_t lock;
     pthread_cond_t work; /* a job queued or stop set: for the lanes */
@@ -274,8 +279,10 @@ int sql_jobs_settle(sql_sink *s, sluice_batch *in);
 bool sql_jobs_may_commit(sql_sink *s, sql_job *job, uint64_t began_ms);
 /* CLOCK_MONOTONIC in ms. */
 uint64_t sql_now_ms(void);
-/* On a lane's thread: the job sent a statement (bisect.c). */
-void sql_job_progressed(sql_job *job);
+/* On a lane's thread (bisect.c): the job's transaction begins, and one
+ * of its statements (or a group's rows) returned. */
+void sql_job_began(sql_sink *s, sql_job *job, uint64_t now_ms);
+void sql_job_progressed(sql_sink *s, sql_job *job);
 /* Stops the threads: a running job finishes (its COMMIT may land: the
  * core never commits those offsets; one waiting for its predecessor rolls
  * back), queued ones are dropped; joins, frees the slots. */

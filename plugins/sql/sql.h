@@ -126,6 +126,12 @@ typedef struct sql_table {
      * relation (Postgres: a view, which COPY refuses): write_rows then
      * uses INSERT.  Only the backend that sets it reads it. */
     bool no_copy;
+    /* Set by describe when rows of this table must not be written while
+     * the previous batch is still uncommitted on another connection
+     * (plugins/sql/io_thread.c, "Lanes"): PostgreSQL, a table with a
+     * foreign key, whose check does not wait for the other transaction's
+     * rows but fails (23503). */
+    bool serial;
 } sql_table;
 
 /* Frees what `table` holds (names, columns, key_columns) and zeroes it;

@@ -460,8 +460,8 @@ is "$(pg_sql "SELECT count(*) FROM (SELECT seq / 100 < lag(seq) OVER (PARTITION 
 
 # ==== inserts on two connections ==========================================================
 # Inserts go out on two connections: batch N+1 is written while N still
-# is, and commits keep batch order.  (As in mysql_sink.sh.)  Batch 1 has
-# id 9 first, batch 0 has it last, after a row whose trigger sleeps 0.5 s:
+# is, and commits keep batch order.  (As in mysql_sink.sh.)  Batch 1 has id 9 first, batch 0 has it last, after a
+# row whose trigger sleeps 0.8 s (less than the second the sink waits):
 # batch 1 inserts 9, then waits for batch 0 to commit, while batch 0 waits
 # in the server for batch 1's row.  The server cannot see the first wait;
 # batch 0 sends nothing for a second, so batch 1 rolls back, and is
@@ -470,7 +470,7 @@ pg_sql 'CREATE TABLE lanes (id int PRIMARY KEY, b int NOT NULL, slow float8 NOT 
 pg_sql 'CREATE FUNCTION lanes_slow() RETURNS trigger LANGUAGE plpgsql AS $$
 	BEGIN PERFORM pg_sleep(NEW.slow); RETURN NEW; END $$'
 pg_sql 'CREATE TRIGGER lanes_slow BEFORE INSERT ON lanes FOR EACH ROW EXECUTE FUNCTION lanes_slow()'
-printf '{"id": %s, "b": %s, "slow": %s}\n' 1 0 0 2 0 0.5 9 0 0 9 1 0 10 1 0 11 1 0 >lanes.jsonl
+printf '{"id": %s, "b": %s, "slow": %s}\n' 1 0 0 2 0 0.8 9 0 0 9 1 0 10 1 0 11 1 0 >lanes.jsonl
 pipeline lanes <<JSON
 { "pipeline": "lanes",
   "stages": [
@@ -499,7 +499,7 @@ pid=$!
 sleeper() { pg_sql "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND application_name = 'sluice'"; }
 asleep() { [[ -n $(sleeper) ]]; }
 check "batch 0 sleeps in its trigger" wait_until 30 asleep
-sleep 0.3 # batch 1: written, waiting to commit
+sleep 0.5 # batch 1: written, waiting to commit (less than the second it waits)
 is "$(pg_sql "SELECT pg_terminate_backend($(sleeper))")" t "... and its session is terminated"
 seen=$(sample 8 0.2 pg_sql 'SELECT count(*) FROM lanes_lost WHERE b = 1 AND (SELECT count(*) FROM lanes_lost WHERE b = 0) < 3')
 rc=0
@@ -511,6 +511,24 @@ like "$(cat lanes_lost.err)" "(an earlier batch is written again first|stalled);
 is "$seen" 00000000 "... batch 1's rows never seen without batch 0's"
 is "$(pg_sql "SELECT string_agg(id::text, ',' ORDER BY id) FROM lanes_lost") $(errors lanes_lost b)" "1,2,3,4,5,6 " \
 	"... then both landed, each row once, no error record"
+
+# A table with a foreign key is written one batch after the other: batch
+# 0's row is slow to insert, batch 1's row refers to it (one table: a
+# second one would make batch 1 wait to read its columns).  Written while
+# batch 0 is uncommitted, the check would fail with 23503.
+pg_sql 'CREATE TABLE fk (id int PRIMARY KEY, parent int REFERENCES fk, slow float8 NOT NULL DEFAULT 0)'
+pg_sql 'CREATE TRIGGER fk_slow BEFORE INSERT ON fk FOR EACH ROW EXECUTE FUNCTION lanes_slow()'
+printf '%s\n' '{"id": 1, "slow": 0.5}' '{"id": 2, "parent": 1}' >fk.jsonl
+pipeline fk <<JSON
+{ "pipeline": "fk",
+  "stages": [
+    { "id": "in", "stage": "file:reader", "config": { "path": "fk.jsonl", "batch_size": 1 } },
+    { "id": "pg", "stage": "postgres", "inputs": ["in"], "config": { @CONN@, "table": "fk" } } ],
+  ${ERRORS_TO/NAME/fk} }
+JSON
+run fk
+is "$rc $(pg_sql "SELECT string_agg(id::text, ',' ORDER BY id) FROM fk") $(errors fk id)" "0 1,2 " \
+	"a foreign key to the batch before's row holds (no 23503): such a table is written serially" "$(cat fk.err)"
 
 # ==== validate ============================================================================
 validate() { # NAME CONFIG: sets rc and out
