@@ -185,6 +185,7 @@ void sql_transaction(sql_sink *s, sql_job *job, sql_conn **conn)
         roll_back(&t);
         return;
     }
+    sql_job_began(s, job, sql_now_ms()); /* the wait was no statement's time */
     if (st == SQL_OK)
         st = exec(&t, "COMMIT");
     if (st == SQL_RETRY) { /* the transaction is gone: the rows' records are offered again */
