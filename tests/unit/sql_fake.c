@@ -24,6 +24,7 @@ typedef struct fake_table {
     const char *name;
     fake_column cols[6];
     size_t n;
+    bool serial; /* as PostgreSQL marks a table with a foreign key */
 } fake_table;
 
 static const fake_table tables[] = {
@@ -34,10 +35,11 @@ static const fake_table tables[] = {
       {"at", "timestamptz", SQL_TYPE_TIMESTAMP, false, 0, 0},
       {"small", "int2", SQL_TYPE_INT, false, -32768, 32767},
       {"ok", "bool", SQL_TYPE_BOOL, false, 0, 0}},
-     6},
-    {"nokey", {{"note", "text", SQL_TYPE_TEXT, false, 0, 0}}, 1},
+     6, false},
+    {"nokey", {{"note", "text", SQL_TYPE_TEXT, false, 0, 0}}, 1, false},
     {"Mixed", {{"fare", "int4", SQL_TYPE_INT, false, 0, 100}, {"FARE", "int4", SQL_TYPE_INT, false, 0, 100},
-               {"id", "int4", SQL_TYPE_INT, false, 0, 100}}, 3},
+               {"id", "int4", SQL_TYPE_INT, false, 0, 100}}, 3, false},
+    {"linked", {{"id", "int4", SQL_TYPE_INT, true, INT32_MIN, INT32_MAX}}, 1, true},
 };
 
 void fake_reset(void)
@@ -185,6 +187,7 @@ static sql_status fake_describe_impl(sql_conn *conn, const char *schema, const c
         snprintf(quoted, sizeof quoted, "\"%s\"", name);
         table->quoted = dup(quoted);
         table->n_columns = tables[t].n;
+        table->serial = tables[t].serial;
         table->columns = calloc(tables[t].n, sizeof *table->columns);
         for (size_t c = 0; c < tables[t].n; c++) {
             const fake_column *fc = &tables[t].cols[c];
@@ -321,6 +324,18 @@ const sql_backend fake_backend = {
     .name = "fake",
     .default_port = 1,
     .has_nonfinite = false,
+    .connect = fake_connect,
+    .disconnect = fake_disconnect,
+    .exec = fake_exec,
+    .describe = fake_describe,
+    .write_rows = fake_write_rows,
+};
+
+const sql_backend fake_backend_lanes = {
+    .name = "fake",
+    .default_port = 1,
+    .has_nonfinite = false,
+    .insert_lanes = 2,
     .connect = fake_connect,
     .disconnect = fake_disconnect,
     .exec = fake_exec,

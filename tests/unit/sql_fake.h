@@ -41,6 +41,9 @@ typedef struct fake_db {
 
 extern fake_db fake;
 extern const sql_backend fake_backend;
+/* The same, allowing two connections for inserts (one global fake
+ * server behind both: inline mode only, where jobs run one at a time). */
+extern const sql_backend fake_backend_lanes;
 
 void fake_reset(void);
 /* How many committed rows are exactly `row` ("trips:id=1,note=x"). */

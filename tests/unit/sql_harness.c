@@ -47,7 +47,7 @@ int sql_test_teardown(void **state)
     return 0;
 }
 
-static int start(const char *json, bool threaded)
+static int start(const char *json, bool threaded, const sql_backend *backend)
 {
     char err[512];
     json_object *raw = json_tokener_parse(json);
@@ -57,7 +57,7 @@ static int start(const char *json, bool threaded)
     if (!T.config)
         fail_msg("config: %s", err);
     stage_ctx_init(&T.ctx, "db", "test", NULL);
-    int rc = sql_sink_init(&T.ctx, T.config, &fake_backend, &T.sink);
+    int rc = sql_sink_init(&T.ctx, T.config, backend, &T.sink);
     if (rc == SLUICE_OK && !threaded)
         sql_sink_set_inline(T.sink);
     return rc;
@@ -65,12 +65,17 @@ static int start(const char *json, bool threaded)
 
 int sql_test_start(const char *json)
 {
-    return start(json, false);
+    return start(json, false, &fake_backend);
 }
 
 int sql_test_start_threaded(const char *json)
 {
-    return start(json, true);
+    return start(json, true, &fake_backend);
+}
+
+int sql_test_start_lanes(const char *json)
+{
+    return start(json, false, &fake_backend_lanes);
 }
 
 int sql_test_write(void)

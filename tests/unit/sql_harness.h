@@ -30,6 +30,8 @@ int sql_test_start(const char *json);
 /* The same with the sink's own I/O thread: between a write and its flush
  * the test must leave `fake` alone (the thread may be using it). */
 int sql_test_start_threaded(const char *json);
+/* Inline, with a backend that allows two connections for inserts. */
+int sql_test_start_lanes(const char *json);
 /* write then flush of T.b, as the core does for push origins: the first
  * of them that does not return SLUICE_OK decides. */
 int sql_test_write(void);

@@ -309,6 +309,61 @@ static void settled_in_write(void **state)
     arena_free(a3);
 }
 
+/* write(N) write(N+1) flush(N) flush(N+1) with two lanes, inline: the
+ * lanes each batch got, then write and flush of N+2, with nothing in
+ * flight. */
+static void lanes_of_three(const char *config, const unsigned want[3], int want_connects)
+{
+    assert_int_equal(sql_test_start_lanes(config), SLUICE_OK);
+    FILL(T.b, T.a, "{\"id\": 1}");
+    FILL(T.b2, T.a2, "{\"id\": 2}");
+    assert_int_equal(sql_sink_write(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_sink_write(T.sink, T.b2), SLUICE_OK);
+    sql_sink *s = T.sink;
+    assert_int_equal(s->jobs.slot[0].lane, want[0]);
+    assert_int_equal(s->jobs.slot[1].lane, want[1]);
+    assert_int_equal(sql_sink_flush(T.sink, T.b), SLUICE_OK);
+    assert_int_equal(sql_sink_flush(T.sink, T.b2), SLUICE_OK);
+    FILL(T.b, T.a, "{\"id\": 3}");
+    assert_int_equal(sql_test_write(), SLUICE_OK);
+    assert_int_equal(s->jobs.slot[0].lane, want[2]);
+    for (size_t i = 0; i < 3; i++)
+        assert_string_equal(sql_test_outcome_of(i < 2 ? T.b2 : T.b, 0), "done");
+    assert_int_equal(fake.n_committed, 3); /* in batch order */
+    assert_true(strstr(fake.committed[0], ":id=1") && strstr(fake.committed[1], ":id=2") &&
+                strstr(fake.committed[2], ":id=3"));
+    assert_int_equal(fake.connects, want_connects);
+}
+
+/* Inserts: N+1, written while N is in flight, goes to the other lane (its
+ * own connection); N+2, written with nothing in flight, stays on N+1's. */
+static void lanes_alternate_while_in_flight(void **state)
+{
+    (void)state;
+    lanes_of_three("{\"table\": \"trips\"}", (const unsigned[]){0, 1, 1}, 2);
+}
+
+/* A table the backend marks serial (a PostgreSQL foreign key): N+1 runs
+ * after N on the same lane. */
+static void lanes_serial_table_stays(void **state)
+{
+    (void)state;
+    lanes_of_three("{\"table\": \"linked\"}", (const unsigned[]){0, 0, 0}, 1);
+}
+
+/* Upserts, and "connections": 1, keep one lane. */
+static void lanes_not_for_upserts(void **state)
+{
+    (void)state;
+    lanes_of_three("{\"table\": \"trips\", \"operation\": \"upsert\"}", (const unsigned[]){0, 0, 0}, 1);
+}
+
+static void lanes_not_when_one_connection(void **state)
+{
+    (void)state;
+    lanes_of_three("{\"table\": \"trips\", \"connections\": 1}", (const unsigned[]){0, 0, 0}, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +378,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(fatal_in_the_thread, sql_test_setup, sql_test_teardown),
         cmocka_unit_test_setup_teardown(destroy_with_batches_in_flight, sql_test_setup, sql_test_teardown),
         cmocka_unit_test_setup_teardown(settled_in_write, sql_test_setup, sql_test_teardown),
+        cmocka_unit_test_setup_teardown(lanes_alternate_while_in_flight, sql_test_setup, sql_test_teardown),
+        cmocka_unit_test_setup_teardown(lanes_serial_table_stays, sql_test_setup, sql_test_teardown),
+        cmocka_unit_test_setup_teardown(lanes_not_for_upserts, sql_test_setup, sql_test_teardown),
+        cmocka_unit_test_setup_teardown(lanes_not_when_one_connection, sql_test_setup, sql_test_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
