@@ -228,17 +228,21 @@ static void cache_grow(sql_table_cache *c)
     c->mask = size - 1;
 }
 
+/* The slot holding `name`, or the empty one where it would go (the cache
+ * has slots). */
+static size_t probe(const sql_table_cache *c, const char *name)
+{
+    size_t j = hash_name(name, strlen(name), false) & c->mask;
+    while (c->slots[j] && strcmp(c->slots[j]->key, name) != 0)
+        j = (j + 1) & c->mask;
+    return j;
+}
+
 sql_cached_table *sql_table_find(sql_sink *s, const char *name)
 {
     sql_table_cache *c = &s->cache;
-    if (!c->slots)
-        return NULL;
-    for (size_t j = hash_name(name, strlen(name), false) & c->mask; c->slots[j]; j = (j + 1) & c->mask) {
-        sql_cached_table *e = c->slots[j];
-        if (strcmp(e->key, name) == 0)
-            return e->found || e->batch == s->batches ? e : NULL;
-    }
-    return NULL;
+    sql_cached_table *e = c->slots ? c->slots[probe(c, name)] : NULL;
+    return e && (e->found || e->batch == s->batches) ? e : NULL;
 }
 
 /* A found entry is never described again, nor freed before the cache:
@@ -248,16 +252,14 @@ sql_cached_table *sql_table_lookup(sql_sink *s, const char *name, sql_error *err
     sql_table_cache *c = &s->cache;
     if (!c->slots || 2 * (c->n + 1) > c->mask + 1)
         cache_grow(c);
-    size_t len = strlen(name), j = hash_name(name, len, false) & c->mask;
-    for (; c->slots[j]; j = (j + 1) & c->mask) {
-        sql_cached_table *e = c->slots[j];
-        if (strcmp(e->key, name) != 0)
-            continue;
+    size_t j = probe(c, name);
+    sql_cached_table *e = c->slots[j];
+    if (e) {
         if (!e->found && e->batch != s->batches && describe(s, e, err) != SQL_OK)
             return NULL; /* the entry stays, a negative of an older batch */
         return e;
     }
-    sql_cached_table *e = xcalloc(1, sizeof *e);
+    e = xcalloc(1, sizeof *e);
     e->key = strdup(name);
     if (!e->key)
         abort();
